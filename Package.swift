@@ -1,0 +1,53 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "bellwether",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "bellwether", targets: ["bellwether"]),
+        .library(name: "BellwetherCore", targets: ["BellwetherCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        // Pure core: policy, rollout state machine, cohorts, statistics, judge. No I/O.
+        .target(
+            name: "BellwetherCore",
+            dependencies: [.product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
+        // SQLite persistence (GRDB): rollouts, transitions and their audit events, agents.
+        .target(
+            name: "BellwetherStore",
+            dependencies: ["BellwetherCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The command-line surface; command bodies call library code and do no work themselves.
+        .target(
+            name: "BellwetherCLI",
+            dependencies: [
+                "BellwetherCore", "BellwetherStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(name: "bellwether", dependencies: ["BellwetherCLI"], swiftSettings: swiftSettings),
+
+        .testTarget(name: "BellwetherCoreTests", dependencies: ["BellwetherCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "BellwetherStoreTests", dependencies: ["BellwetherStore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BellwetherCLITests",
+            dependencies: ["BellwetherCLI"],
+            swiftSettings: swiftSettings
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

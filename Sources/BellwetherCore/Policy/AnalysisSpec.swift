@@ -1,0 +1,131 @@
+/// How the canary is judged against the baseline while a step bakes.
+public struct AnalysisSpec: Sendable, Hashable, Codable {
+    /// Seconds between evaluations.
+    public var intervalSeconds: Double
+    /// Bound on the probability of a false halt or rollback per check over the whole step,
+    /// however many evaluations it takes (the engine's tests are anytime-valid).
+    public var alpha: Double
+    public var checks: [Check]
+    /// What happens when a cohort stops sending data, or the bake ends without enough data.
+    public var onNoData: FailureAction
+    /// Fewest agents per cohort before any verdict other than `inconclusive`.
+    public var minAgentsPerCohort: Int
+
+    public init(
+        intervalSeconds: Double = 30,
+        alpha: Double = 0.01,
+        checks: [Check],
+        onNoData: FailureAction = .halt,
+        minAgentsPerCohort: Int = 2
+    ) {
+        self.intervalSeconds = intervalSeconds
+        self.alpha = alpha
+        self.checks = checks
+        self.onNoData = onNoData
+        self.minAgentsPerCohort = minAgentsPerCohort
+    }
+}
+
+/// One guarded signal, compared canary against baseline.
+public struct Check: Sendable, Hashable, Codable {
+    public var name: String
+    public var kind: CheckKind
+    /// Which direction is a regression.
+    public var worseWhen: Direction
+    /// How much worse the canary may be before it counts as a regression.
+    public var tolerance: Tolerance
+    public var onFail: FailureAction
+    /// Data-point (or span) attributes that must match for data to count, e.g. `record.type: invoice`.
+    public var filter: [String: String]
+
+    public init(
+        name: String,
+        kind: CheckKind,
+        worseWhen: Direction = .higher,
+        tolerance: Tolerance = Tolerance(),
+        onFail: FailureAction = .rollback,
+        filter: [String: String] = [:]
+    ) {
+        self.name = name
+        self.kind = kind
+        self.worseWhen = worseWhen
+        self.tolerance = tolerance
+        self.onFail = onFail
+        self.filter = filter
+    }
+}
+
+public enum CheckKind: Sendable, Hashable, Codable {
+    /// `numerator / denominator` of two cumulative counters, e.g. enrichment failures per record.
+    case ratio(numerator: String, denominator: String)
+    /// Failed spans of one name over all spans of that name.
+    case spans(name: String, failedWhen: [SpanFailureCondition])
+    /// A quantile (0, 1) of an explicit-bucket histogram, e.g. p99 latency.
+    case histogram(metric: String, quantile: Double)
+    /// Per-agent throughput of one counter (increase per second).
+    case rate(metric: String)
+
+    /// The YAML key naming this kind.
+    public var keyword: String {
+        switch self {
+        case .ratio: "ratio"
+        case .spans: "spans"
+        case .histogram: "histogram"
+        case .rate: "rate"
+        }
+    }
+}
+
+/// When a span counts as failed. The default (an empty list in the policy) is status ERROR or a
+/// recorded exception.
+public enum SpanFailureCondition: Sendable, Hashable, Codable {
+    case statusError
+    case exception
+    case attribute(key: String, value: AttributeValue)
+}
+
+/// A scalar attribute value as it appears in telemetry and policies.
+public enum AttributeValue: Sendable, Hashable, Codable, CustomStringConvertible {
+    case string(String)
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+
+    public var description: String {
+        switch self {
+        case .string(let s): s
+        case .bool(let b): String(b)
+        case .int(let i): String(i)
+        case .double(let d): String(d)
+        }
+    }
+}
+
+/// The margin by which the canary may be worse. With both given, the larger margin applies.
+public struct Tolerance: Sendable, Hashable, Codable {
+    /// Fraction of the baseline value, e.g. 0.10 for "10% worse is still fine".
+    public var relative: Double?
+    /// In the check's own unit, e.g. 0.001 for "0.1 percentage points" on a ratio.
+    public var absolute: Double?
+
+    public init(relative: Double? = nil, absolute: Double? = nil) {
+        self.relative = relative
+        self.absolute = absolute
+    }
+
+    /// The largest canary value still acceptable for a given baseline value.
+    public func margin(forBaseline baseline: Double) -> Double {
+        max(relative.map { abs(baseline) * $0 } ?? 0, absolute ?? 0)
+    }
+}
+
+/// Where notifications go when a rollout halts, rolls back, completes or is acted on by hand.
+public enum NotifyTarget: Sendable, Hashable, Codable {
+    case webhook(url: String, secret: String?, format: WebhookFormat)
+    case alertmanager(url: String)
+}
+
+public enum WebhookFormat: String, Sendable, Hashable, Codable, CaseIterable {
+    case json
+    case slack
+}

@@ -1,0 +1,9 @@
+import BellwetherCLI
+
+/// The executable only hands over to the command tree; everything it does lives in `BellwetherCLI`.
+@main
+enum Main {
+    static func main() async {
+        await BellwetherCommand.main()
+    }
+}
