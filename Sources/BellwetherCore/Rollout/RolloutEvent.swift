@@ -1,0 +1,40 @@
+/// Something that happened to a rollout; fed to `RolloutStateMachine` to get the next state.
+public enum RolloutEvent: Sendable, Hashable, Codable {
+    case start
+    /// Step `step` baked for its full time with every check passing on enough data.
+    case stepBaked(step: Int)
+    /// A check failed; its policy action decides between halting and rolling back.
+    case checkFailed(check: String, action: FailureAction, evidence: String)
+    /// A cohort stopped sending data, or the bake ended without enough data (policy `onNoData`).
+    case noData(action: FailureAction, detail: String)
+    /// The agents of step `step` all report the target version.
+    case agentsConverged(step: Int)
+    /// Too few agents of step `step` reported the target version within the deadline.
+    case convergenceFailed(step: Int, converged: Int, assigned: Int, action: FailureAction)
+    /// Every agent of the canary cohort reports the stable version again.
+    case rollbackConverged
+    /// An operator's command, with who did it and why.
+    case manual(ManualAction, actor: String, reason: String?)
+
+    /// Short stable name, used as the audit event's kind.
+    public var kind: String {
+        switch self {
+        case .start: "start"
+        case .stepBaked: "step-baked"
+        case .checkFailed: "check-failed"
+        case .noData: "no-data"
+        case .agentsConverged: "agents-converged"
+        case .convergenceFailed: "convergence-failed"
+        case .rollbackConverged: "rollback-converged"
+        case .manual(let action, _, _): action.rawValue
+        }
+    }
+}
+
+public enum ManualAction: String, Sendable, Hashable, Codable, CaseIterable {
+    case pause
+    case resume
+    case promote
+    case abort
+    case rollback
+}
