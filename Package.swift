@@ -39,13 +39,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(name: "bellwether", dependencies: ["BellwetherCLI"], swiftSettings: swiftSettings),
+        .executableTarget(name: "bellwether", dependencies: ["BellwetherCLI", "BellwetherTestSupport"], swiftSettings: swiftSettings),
 
+        .target(name: "BellwetherTestSupport", path: "Tests/BellwetherTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "BellwetherCoreTests", dependencies: ["BellwetherCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "BellwetherStoreTests", dependencies: ["BellwetherStore"], swiftSettings: swiftSettings),
+        .testTarget(name: "BellwetherStoreTests", dependencies: ["BellwetherStore", "BellwetherTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BellwetherCLITests",
-            dependencies: ["BellwetherCLI"],
+            dependencies: ["BellwetherCLI", "BellwetherTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],
