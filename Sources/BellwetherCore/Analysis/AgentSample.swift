@@ -1,0 +1,94 @@
+/// Which side of the comparison an agent's data counts for.
+public enum CohortRole: String, Sendable, Hashable, Codable, CaseIterable {
+    case canary
+    case baseline
+}
+
+/// What one agent did since its previous sample: counter increases, span counts and histogram
+/// bucket increases. The unit the decision engine consumes, whatever the source (a replay file's
+/// cumulative lines, the embedded OTLP store, Prometheus).
+public struct AgentSample: Sendable, Hashable {
+    public var agent: String
+    public var cohort: CohortRole
+    /// When the sample was taken, in seconds since the Unix epoch.
+    public var time: Double
+    /// Seconds this sample covers; nil when the start is unknown (an agent's first report).
+    public var coveredSeconds: Double?
+    public var counters: [String: Double]
+    public var spans: [String: SpanCounts]
+    public var histograms: [String: HistogramCounts]
+
+    public init(
+        agent: String,
+        cohort: CohortRole,
+        time: Double,
+        coveredSeconds: Double? = nil,
+        counters: [String: Double] = [:],
+        spans: [String: SpanCounts] = [:],
+        histograms: [String: HistogramCounts] = [:]
+    ) {
+        self.agent = agent
+        self.cohort = cohort
+        self.time = time
+        self.coveredSeconds = coveredSeconds
+        self.counters = counters
+        self.spans = spans
+        self.histograms = histograms
+    }
+}
+
+/// Finished spans of one name and how many of them failed.
+public struct SpanCounts: Sendable, Hashable, Codable {
+    public var total: Double
+    public var failed: Double
+
+    public init(total: Double, failed: Double) {
+        self.total = total
+        self.failed = failed
+    }
+}
+
+/// Explicit-bucket histogram counts, as OTLP: `counts` has `bounds.count + 1` entries, the last
+/// for values above the last bound. Cumulative or a delta, depending on where it is used.
+public struct HistogramCounts: Sendable, Hashable, Codable {
+    public var bounds: [Double]
+    public var counts: [Double]
+    public var count: Double
+    public var sum: Double
+
+    public init(bounds: [Double], counts: [Double], count: Double, sum: Double) {
+        self.bounds = bounds
+        self.counts = counts
+        self.count = count
+        self.sum = sum
+    }
+
+    /// The `q` quantile, interpolated linearly within its bucket as Prometheus'
+    /// `histogram_quantile` does; nil for an empty histogram.
+    public func quantile(_ q: Double) -> Double? {
+        let total = counts.reduce(0, +)
+        guard total > 0 else { return nil }
+        let rank = q * total
+        var seen = 0.0
+        for (index, count) in counts.enumerated() {
+            if seen + count >= rank, count > 0 {
+                let lower = index == 0 ? min(0, bounds.first ?? 0) : bounds[index - 1]
+                guard index < bounds.count else { return bounds.last ?? 0 }
+                let upper = bounds[index]
+                return lower + (upper - lower) * (rank - seen) / count
+            }
+            seen += count
+        }
+        return bounds.last
+    }
+
+    /// Observations above `bound`, which must be one of `bounds`.
+    public func countAbove(boundIndex: Int) -> Double {
+        counts[(boundIndex + 1)...].reduce(0, +)
+    }
+
+    /// Observations at or below `bounds[boundIndex]`.
+    public func countAtOrBelow(boundIndex: Int) -> Double {
+        counts[...boundIndex].reduce(0, +)
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// The decision engine for one step: it takes per-agent samples as they arrive and, at each
+/// analysis-interval boundary, judges every check canary against baseline and decides whether
+/// the step fails, runs out of data, promotes or keeps baking.
+///
+/// The live controller and `bellwether analyze` drive this same value, so a replay of recorded
+/// data reaches exactly the decisions the controller would have reached at those instants.
+public struct AnalysisEngine: Sendable {
+    public let policy: Policy
+    public let step: RolloutStep
+    /// Start of the step's analysis window, seconds since the Unix epoch.
+    public let start: Double
+    public var interval: Double { policy.analysis.intervalSeconds }
+
+    private var series: [CheckSeries]
+    private(set) var cohortOf: [String: CohortRole] = [:]
+    /// Intervals in which each cohort sent anything at all.
+    private var activeIntervals: [CohortRole: Set<Int>] = [:]
+    /// Largest log e-value seen per check, for the always-valid p-value.
+    private var largestLogE: [Double]
+
+    public init(policy: Policy, step: Int, start: Double) {
+        self.policy = policy
+        self.step = policy.steps[min(max(step, 0), policy.steps.count - 1)]
+        self.start = start
+        self.series = policy.analysis.checks.map(CheckSeries.init)
+        self.largestLogE = Array(repeating: 0, count: policy.analysis.checks.count)
+    }
+
+    /// The time of evaluation `index` (1 is the first boundary after the start).
+    public func boundary(_ index: Int) -> Double {
+        start + Double(index) * interval
+    }
+
+    /// The interval a sample at `time` falls in: a sample exactly on a boundary belongs to the
+    /// interval that boundary closes.
+    public func intervalIndex(at time: Double) -> Int {
+        max(0, Int(((time - start) / interval).rounded(.up)) - 1)
+    }
+
+    public mutating func ingest(_ sample: AgentSample) {
+        let index = intervalIndex(at: sample.time)
+        cohortOf[sample.agent] = sample.cohort
+        activeIntervals[sample.cohort, default: []].insert(index)
+        for i in series.indices {
+            series[i].add(sample, interval: index)
+        }
+    }
+
+    /// Judges every check on the data of the first `index` intervals and decides the step if it can.
+    public mutating func evaluate(_ index: Int) -> Evaluation {
+        let time = boundary(index)
+        var verdicts: [CheckVerdict] = []
+        for i in series.indices {
+            let (verdict, logE) = judge(series[i], intervals: index, time: time, largestLogE: largestLogE[i])
+            largestLogE[i] = max(largestLogE[i], logE ?? 0)
+            verdicts.append(verdict)
+        }
+        return Evaluation(time: time, verdicts: verdicts, decision: decide(verdicts, index: index, time: time))
+    }
+
+    private func decide(_ verdicts: [CheckVerdict], index: Int, time: Double) -> StepDecision? {
+        let checks = policy.analysis.checks
+        if let failed = zip(checks, verdicts).first(where: { $0.1.verdict == .fail }) {
+            return StepDecision(action: failed.0.onFail, time: time, check: failed.0.name, reason: failed.1.detail)
+        }
+        if let missing = missingData(index: index) {
+            return StepDecision(action: policy.analysis.onNoData, time: time, check: nil, reason: missing)
+        }
+        guard let bake = step.bakeSeconds, Double(index) * interval >= bake - 1e-9 else { return nil }
+        if let open = zip(checks, verdicts).first(where: { $0.1.verdict != .pass }) {
+            return StepDecision(
+                action: policy.analysis.onNoData, time: time, check: nil,
+                reason: "no data enough for a verdict: the bake time (\(DurationText.format(bake))) ended with check \(open.0.name) inconclusive: \(open.1.detail)"
+            )
+        }
+        return StepDecision(
+            decision: .promote, time: time, check: nil,
+            reason: "baked \(DurationText.format(bake)) with every check passing"
+        )
+    }
+
+    /// A cohort that fell silent for a whole interval after sending, or never sent within two.
+    private func missingData(index: Int) -> String? {
+        for cohort in CohortRole.allCases {
+            let active = activeIntervals[cohort] ?? []
+            let last = index - 1
+            if !active.contains(last), active.contains(where: { $0 < last }) {
+                return "no data from the \(cohort.rawValue) cohort for a whole interval (\(DurationText.format(Double(index - 1) * interval)) to \(DurationText.format(Double(index) * interval)) after the start) after data had been flowing"
+            }
+            if index >= 2, active.isEmpty {
+                return "no data from the \(cohort.rawValue) cohort within two intervals of the start"
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,77 @@
+/// Turns cumulative counters and histograms, as agents export them, into per-agent increases.
+///
+/// A value lower than the agent's previous one means the counter was reset (the agent restarted):
+/// the new value counts from zero, so it is the increase. A histogram resets when its count or
+/// any bucket goes down, or when its bucket bounds change. An agent's first value counts from
+/// zero as well (the agent is taken to have started within the window, as in a replay); sources
+/// that join agents mid-life pass `firstValue: .reference` to use it only as the starting point.
+public struct CumulativeNormalizer: Sendable {
+    public enum FirstValue: Sendable {
+        /// The first value is the increase since the agent started.
+        case countsFromZero
+        /// The first value only sets the starting point.
+        case reference
+    }
+
+    private struct Series: Sendable {
+        var time: Double
+        var counters: [String: Double] = [:]
+        var histograms: [String: HistogramCounts] = [:]
+    }
+
+    public let firstValue: FirstValue
+    private var series: [String: Series] = [:]
+
+    public init(firstValue: FirstValue = .countsFromZero) {
+        self.firstValue = firstValue
+    }
+
+    /// The increases since this agent's previous observation. Span counts are deltas already and
+    /// pass through.
+    public mutating func sample(
+        agent: String,
+        cohort: CohortRole,
+        time: Double,
+        counters: [String: Double],
+        spans: [String: SpanCounts],
+        histograms: [String: HistogramCounts]
+    ) -> AgentSample {
+        let previous = series[agent]
+        var next = previous ?? Series(time: time)
+        var sample = AgentSample(
+            agent: agent, cohort: cohort, time: time,
+            coveredSeconds: previous.map { time - $0.time }, spans: spans
+        )
+        for (name, value) in counters {
+            if let last = previous?.counters[name] {
+                sample.counters[name] = value >= last ? value - last : value
+            } else if firstValue == .countsFromZero {
+                sample.counters[name] = value
+            }
+            next.counters[name] = value
+        }
+        for (name, histogram) in histograms {
+            if let last = previous?.histograms[name] {
+                sample.histograms[name] = Self.increase(from: last, to: histogram)
+            } else if firstValue == .countsFromZero {
+                sample.histograms[name] = histogram
+            }
+            next.histograms[name] = histogram
+        }
+        next.time = time
+        series[agent] = next
+        return sample
+    }
+
+    static func increase(from last: HistogramCounts, to now: HistogramCounts) -> HistogramCounts {
+        let reset = last.bounds != now.bounds || now.count < last.count
+            || zip(now.counts, last.counts).contains { $0 < $1 }
+        if reset { return now }
+        return HistogramCounts(
+            bounds: now.bounds,
+            counts: zip(now.counts, last.counts).map { $0 - $1 },
+            count: now.count - last.count,
+            sum: now.sum - last.sum
+        )
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// How much agents differ from one another beyond chance, and the allowance that difference
+/// demands of any canary-versus-baseline comparison.
+///
+/// Agents see different data, so their true rates differ: agent i's events are Poisson with mean
+/// μᵢ·θᵢ where θᵢ has mean 1 and variance σ² (σ is the between-agent coefficient of variation).
+/// The canary and baseline are different agents, so even with identical versions their pooled
+/// rates differ by a factor whose log has variance σ²·(Σw²_canary + Σw²_baseline), wᵢ being each
+/// agent's share of its cohort's exposure. That difference does not shrink as records accumulate;
+/// a test that ignores it rolls back healthy versions whenever the canary happens to hold busier
+/// or pickier agents. This type estimates σ² by the method of moments from the per-agent totals
+/// of both cohorts (each around its own cohort rate, so a real regression does not inflate it),
+/// and turns it into a one-sided allowance on the log ratio using Student's t with the agents'
+/// degrees of freedom: with three agents a side the allowance is wide; with sixty it is tight.
+public struct AgentHeterogeneity: Sendable, Hashable {
+    /// Estimated squared coefficient of variation of per-agent rates (≥ 0).
+    public let variance: Double
+    /// Σw² of each cohort: the reciprocal of its effective number of agents.
+    public let canaryConcentration: Double
+    public let baselineConcentration: Double
+    /// Degrees of freedom of the variance estimate: agents minus one, per cohort, summed.
+    public let degreesOfFreedom: Double
+
+    /// - Parameters: per-agent totals (events, exposure) of each cohort since the step began.
+    public init(canary: [EventCounts], baseline: [EventCounts]) {
+        let cohorts = [canary, baseline].map { $0.filter { $0.exposure > 0 } }
+        var excess = 0.0, scale = 0.0
+        var concentrations: [Double] = []
+        for agents in cohorts {
+            let exposure = agents.reduce(0) { $0 + $1.exposure }
+            let events = agents.reduce(0) { $0 + $1.events }
+            guard exposure > 0 else { concentrations.append(0); continue }
+            let weights = agents.map { $0.exposure / exposure }
+            let s2 = weights.reduce(0) { $0 + $1 * $1 }
+            let s3 = weights.reduce(0) { $0 + $1 * $1 * $1 }
+            concentrations.append(s2)
+            guard agents.count > 1 else { continue }
+            // E[Σ(xᵢ - wᵢX)²] = M(1 - S2) + σ²·M²(S2 - 2·S3 + S2²), M the cohort's expected events.
+            let squares = zip(agents, weights).reduce(0.0) { sum, pair in
+                let residual = pair.0.events - pair.1 * events
+                return sum + residual * residual
+            }
+            excess += squares - events * (1 - s2)
+            scale += events * events * (s2 - 2 * s3 + s2 * s2)
+        }
+        variance = scale > 0 ? max(0, excess / scale) : 0
+        canaryConcentration = concentrations[0]
+        baselineConcentration = concentrations[1]
+        degreesOfFreedom = Double(max(0, cohorts[0].count - 1) + max(0, cohorts[1].count - 1))
+    }
+
+    /// Standard deviation of the log ratio that comes from which agents landed in which cohort.
+    public var standardError: Double {
+        (variance * (canaryConcentration + baselineConcentration)).squareRoot()
+    }
+
+    /// The one-sided allowance on the log ratio at level `alpha`: the agent-sampling difference
+    /// exceeds it with probability at most `alpha` (Student's t on the agents' degrees of freedom).
+    public func allowance(alpha: Double) -> Double {
+        guard variance > 0 else { return 0 }
+        guard degreesOfFreedom >= 1 else { return .infinity }
+        return SpecialFunctions.studentTUpperQuantile(alpha, df: degreesOfFreedom) * standardError
+    }
+}
