@@ -5,6 +5,6 @@ struct PolicyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "policy",
         abstract: "Validate rollout policies.",
-        subcommands: []
+        subcommands: [PolicyLintCommand.self]
     )
 }

@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+@testable import BellwetherCore
+
+@Suite struct PolicyExamplesTests {
+    @Test func thereAreTheThreeDocumentedExamples() throws {
+        #expect(try examplePolicyFiles().map(\.lastPathComponent) == ["conservative.yaml", "enrichment-canary.yaml", "hotfix.yaml"])
+    }
+
+    @Test(arguments: try examplePolicyFiles())
+    func everyExampleDecodes(_ file: URL) throws {
+        let yaml = try String(contentsOf: file, encoding: .utf8)
+        let policy = try PolicyDecoder.decode(yaml: yaml, file: file.lastPathComponent)
+        #expect(policy.name + ".yaml" == file.lastPathComponent)
+        #expect(yaml.hasPrefix("#"), "each example starts with a comment saying what it is for")
+    }
+
+    @Test func enrichmentCanaryIsTheDesignExamplePlusAThroughputCheck() throws {
+        let policy = try decodeExample("enrichment-canary")
+        #expect(policy.selector.labels == ["role": "collector"])
+        #expect(policy.steps == [
+            RolloutStep(cohort: "canary", percent: 1, bakeSeconds: 900),
+            RolloutStep(cohort: "early", percent: 10, bakeSeconds: 1800),
+            RolloutStep(cohort: "half", percent: 50, bakeSeconds: 3600),
+            RolloutStep(cohort: "all", percent: 100),
+        ])
+        #expect(policy.analysis.checks.map(\.kind.keyword) == ["ratio", "spans", "histogram", "rate"])
+        #expect(policy.analysis.checks[1].kind == .spans(
+            name: "process_data_record",
+            failedWhen: [.statusError, .attribute(key: "data.incomplete", value: .bool(true))]))
+        #expect(policy.analysis.checks[2].kind == .histogram(metric: "agent.data.processing_duration_seconds", quantile: 0.99))
+        #expect(policy.analysis.checks[2].onFail == .halt)
+        #expect(policy.notify == [.webhook(url: "https://hooks.example.invalid/bellwether", secret: nil, format: .json)])
+    }
+
+    @Test func conservativeStratifiesByRegionAndHaltsOnLatency() throws {
+        let policy = try decodeExample("conservative")
+        #expect(policy.stratifyBy == "region")
+        #expect(policy.analysis.alpha == 0.005)
+        #expect(policy.steps.count > 4)
+        let latency = policy.analysis.checks.filter { $0.kind.keyword == "histogram" }
+        #expect(!latency.isEmpty && latency.allSatisfy { $0.onFail == .halt })
+    }
+
+    @Test func hotfixGoesStraightFromTenToEveryoneAndRollsBackOnFailures() throws {
+        let policy = try decodeExample("hotfix")
+        #expect(policy.steps.map(\.percent) == [10, 100])
+        #expect(policy.analysis.checks.map(\.onFail) == [.rollback])
+        #expect(policy.analysis.checks[0].kind.keyword == "ratio")
+    }
+
+    private func decodeExample(_ name: String) throws -> Policy {
+        let file = policiesDirectory.appendingPathComponent("\(name).yaml")
+        return try PolicyDecoder.decode(yaml: String(contentsOf: file, encoding: .utf8), file: file.path)
+    }
+}
