@@ -4,6 +4,6 @@ import BellwetherCLI
 @main
 enum Main {
     static func main() async {
-        await BellwetherCommand.main()
+        await BellwetherCommand.run()
     }
 }

@@ -8,7 +8,8 @@ extension AnalysisEngine {
         let baselineIDs = Set(cohortOf.filter { $0.value == .baseline }.keys)
         var comparison = RateComparison(
             direction: check.worseWhen, tolerance: check.tolerance,
-            alpha: policy.analysis.alpha, minAgents: policy.analysis.minAgentsPerCohort
+            alpha: policy.analysis.alpha, minAgents: policy.analysis.minAgentsPerCohort,
+            computesBounds: computesBounds
         )
 
         var threshold: HistogramThreshold?
@@ -75,15 +76,15 @@ extension AnalysisEngine {
             elapsed: time - start
         )
         var result = verdict(check, time, outcome.verdict, canarySummary, baselineSummary, describe(check, outcome, canarySummary, baselineSummary, threshold: threshold))
-        result.ratio = outcome.ratio
-        result.ratioLower = outcome.lower
-        result.ratioUpper = outcome.upper
+        result.ratio = outcome.ratio.finite
+        result.ratioLower = outcome.lower.finite
+        result.ratioUpper = outcome.upper.finite
         result.toleratedRatio = outcome.toleratedRatio
         result.designRatio = outcome.designRatio
-        result.eValue = outcome.eValue
+        result.eValue = outcome.eValue.map { min($0, 1e300) }
         let logE = outcome.eValue.map { log($0) }
         result.pValue = min(1, exp(-max(largestLogE, logE ?? 0)))
-        result.agentAllowance = outcome.allowance
+        result.agentAllowance = outcome.allowance.finite
         result.agentVariation = outcome.variation
         result.needed = outcome.needed
         return (result, logE)
@@ -145,5 +146,12 @@ extension AnalysisEngine {
     static func percentile(_ quantile: Double) -> String {
         let percent = quantile * 100
         return percent == percent.rounded() ? String(Int(percent)) : String(format: "%g", percent)
+    }
+}
+
+extension Optional<Double> {
+    /// The value when it is a finite number: JSON has no infinities, and "unbounded" is said by leaving it out.
+    var finite: Double? {
+        flatMap { $0.isFinite ? $0 : nil }
     }
 }

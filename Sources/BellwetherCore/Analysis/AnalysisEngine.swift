@@ -20,8 +20,13 @@ public struct AnalysisEngine: Sendable {
     /// Largest log e-value seen per check, for the always-valid p-value.
     private var largestLogE: [Double]
 
-    public init(policy: Policy, step: Int, start: Double) {
+    /// Whether verdicts carry the time-uniform bounds on each ratio (evidence for people; the
+    /// verdicts are the same without them, and simulations run faster).
+    public let computesBounds: Bool
+
+    public init(policy: Policy, step: Int, start: Double, computesBounds: Bool = true) {
         self.policy = policy
+        self.computesBounds = computesBounds
         self.step = policy.steps[min(max(step, 0), policy.steps.count - 1)]
         self.start = start
         self.series = policy.analysis.checks.map(CheckSeries.init)

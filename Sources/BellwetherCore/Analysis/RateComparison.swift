@@ -15,13 +15,17 @@ public struct RateComparison: Sendable {
     public var minAgents: Int
     /// How much beyond the tolerated ratio a regression must be to be "of design size".
     public var designFactor: Double
+    /// Whether to compute the time-uniform bounds on the ratio, which are evidence for people
+    /// (a dozen e-value evaluations each) but play no part in the verdict.
+    public var computesBounds: Bool
 
-    public init(direction: Direction, tolerance: Tolerance, alpha: Double, minAgents: Int, designFactor: Double = 2) {
+    public init(direction: Direction, tolerance: Tolerance, alpha: Double, minAgents: Int, designFactor: Double = 2, computesBounds: Bool = true) {
         self.direction = direction
         self.tolerance = tolerance
         self.alpha = alpha
         self.minAgents = minAgents
         self.designFactor = designFactor
+        self.computesBounds = computesBounds
     }
 
     /// The statistical part of a verdict.
@@ -89,21 +93,29 @@ public struct RateComparison: Sendable {
             outcome.needed = EvidenceNeeded(blocker: "more agents per cohort")
             return outcome
         }
+        let threshold = log(1 / alpha)
         let logE = test.logEValue(againstLogNull: logTolerated + sign * allowance, worseWhen: direction)
         outcome.eValue = exp(logE)
-        let bounds = test.logRatioBounds(alpha: alpha)
-        outcome.lower = exp(bounds.lower - allowance)
-        outcome.upper = exp(bounds.upper + allowance)
-
-        if logE >= log(1 / alpha) {
+        if computesBounds {
+            let bounds = test.logRatioBounds(alpha: alpha)
+            outcome.lower = exp(bounds.lower - allowance)
+            outcome.upper = exp(bounds.upper + allowance)
+        }
+        let bound = direction == .higher ? outcome.lower : outcome.upper
+        if logE >= threshold {
             outcome.verdict = .fail
-            outcome.reason = "ratio at least \(Self.format(direction == .higher ? outcome.lower : outcome.upper)) against \(Self.format(outcome.toleratedRatio)) tolerated"
+            outcome.reason = bound.map { "ratio \(direction == .higher ? "at least" : "at most") \(Self.format($0)) against \(Self.format(outcome.toleratedRatio)) tolerated" }
+                ?? "ratio beyond the \(Self.format(outcome.toleratedRatio)) tolerated"
             return outcome
         }
-        let ruledOut = direction == .higher ? bounds.upper + allowance <= logDesign : bounds.lower - allowance >= logDesign
-        if ruledOut {
+        // Pass: the design-size regression is itself rejected, i.e. the time-uniform bound on
+        // the far side lies within it.
+        let designRejected = test.logEValue(againstLogNull: logDesign - sign * allowance, worseWhen: direction == .higher ? .lower : .higher) >= threshold
+        if designRejected {
+            let far = direction == .higher ? outcome.upper : outcome.lower
             outcome.verdict = .pass
-            outcome.reason = "a \(Self.format(outcome.designRatio)) regression is ruled out (ratio at most \(Self.format(direction == .higher ? outcome.upper : outcome.lower)))"
+            outcome.reason = "a \(Self.format(outcome.designRatio)) regression is ruled out"
+                + (far.map { " (ratio \(direction == .higher ? "at most" : "at least") \(Self.format($0)))" } ?? "")
             return outcome
         }
         outcome.needed = needed(canary: canary, baseline: baseline, separation: abs(logDesign - logTolerated) - allowance, elapsed: elapsed, known: referenceRate != nil)

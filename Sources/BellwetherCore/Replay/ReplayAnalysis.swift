@@ -1,0 +1,83 @@
+/// Runs the decision engine over a recorded stream of observations, exactly as the live
+/// controller would have run it at each analysis-interval boundary, and reports every verdict and
+/// the final decision. `bellwether analyze` is this plus file reading and JSON printing.
+public struct ReplayAnalysis: Sendable {
+    /// What the replay reports, in order: each evaluation's verdicts, then one decision.
+    public enum Output: Sendable, Hashable {
+        case verdict(CheckVerdict)
+        case decision(StepDecision)
+    }
+
+    private let policy: Policy
+    private let step: Int
+    private var engine: AnalysisEngine?
+    private var normalizer = CumulativeNormalizer()
+    private var evaluated = 0
+    private var lastTime: Double?
+    private var lastLine = 0
+    public private(set) var decision: StepDecision?
+
+    /// - Parameter step: 0-based index of the policy step whose bake time applies.
+    public init(policy: Policy, step: Int) {
+        self.policy = policy
+        self.step = step
+    }
+
+    /// Feeds one observation (line number `line`, for errors) and returns whatever evaluations
+    /// its time completes. After a decision, further observations are ignored.
+    public mutating func ingest(_ observation: ReplayObservation, line: Int) throws(ReplayFormatError) -> [Output] {
+        guard decision == nil else { return [] }
+        if let lastTime, observation.time < lastTime {
+            throw ReplayFormatError(line: line, message: "time \(observation.time) is earlier than the previous line's \(lastTime): lines must be in time order")
+        }
+        lastTime = observation.time
+        lastLine = line
+        if engine == nil { engine = AnalysisEngine(policy: policy, step: step, start: observation.time) }
+        // Every boundary strictly before this observation has all its data now.
+        var outputs = evaluate(through: observation.time, inclusive: false)
+        guard decision == nil else { return outputs }
+        let sample = normalizer.sample(
+            agent: observation.agent, cohort: observation.cohort, time: observation.time,
+            counters: observation.counters, spans: observation.spans, histograms: observation.histograms
+        )
+        // Mutate in place: a copy would duplicate every check's series on each line.
+        engine?.ingest(sample)
+        return outputs
+    }
+
+    /// Ends the stream: evaluates the boundaries the last observation reached and, if nothing
+    /// decided the step, reports it inconclusive.
+    public mutating func finish() -> [Output] {
+        guard decision == nil else { return [] }
+        guard let lastTime else {
+            let decided = StepDecision(action: policy.analysis.onNoData, time: 0, check: nil, reason: "no data from either cohort: the observations are empty")
+            decision = decided
+            return [.decision(decided)]
+        }
+        var outputs = evaluate(through: lastTime, inclusive: true)
+        if decision == nil {
+            let decided = StepDecision(
+                decision: .inconclusive, time: lastTime, check: nil,
+                reason: "the observations ended before the bake time did, with no check failing"
+            )
+            decision = decided
+            outputs.append(.decision(decided))
+        }
+        return outputs
+    }
+
+    private mutating func evaluate(through time: Double, inclusive: Bool) -> [Output] {
+        var outputs: [Output] = []
+        while decision == nil, let boundary = engine?.boundary(evaluated + 1) {
+            guard inclusive ? boundary <= time : boundary < time else { break }
+            evaluated += 1
+            guard let evaluation = engine?.evaluate(evaluated) else { break }
+            outputs += evaluation.verdicts.map(Output.verdict)
+            if let decided = evaluation.decision {
+                decision = decided
+                outputs.append(.decision(decided))
+            }
+        }
+        return outputs
+    }
+}
