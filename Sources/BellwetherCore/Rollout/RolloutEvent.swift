@@ -29,6 +29,15 @@ public enum RolloutEvent: Sendable, Hashable, Codable {
         case .manual(let action, _, _): action.rawValue
         }
     }
+
+    /// The step (0-based) the event is about, for the events raised by one step's agents or bake;
+    /// it lets the state machine refuse an event that arrives after its step has changed.
+    public var step: Int? {
+        switch self {
+        case .stepBaked(let step), .agentsConverged(let step), .convergenceFailed(let step, _, _, _): step
+        case .start, .checkFailed, .noData, .rollbackConverged, .manual: nil
+        }
+    }
 }
 
 public enum ManualAction: String, Sendable, Hashable, Codable, CaseIterable {
