@@ -123,7 +123,7 @@ extension AnalysisEngine {
                 if let blocker = needed.blocker {
                     text += "; \(blocker)"
                 } else if let seconds = needed.seconds {
-                    text += "; about \(DurationText.format(seconds)) more at the current pace"
+                    text += "; about \(DurationText.compact(seconds: seconds.rounded())) more at the current pace"
                 }
             }
             return text

@@ -77,12 +77,12 @@ public struct AnalysisEngine: Sendable {
         if let open = zip(checks, verdicts).first(where: { $0.1.verdict != .pass }) {
             return StepDecision(
                 action: policy.analysis.onNoData, time: time, check: nil,
-                reason: "no data enough for a verdict: the bake time (\(DurationText.format(bake))) ended with check \(open.0.name) inconclusive: \(open.1.detail)"
+                reason: "no data enough for a verdict: the bake time (\(DurationText.compact(seconds: bake.rounded()))) ended with check \(open.0.name) inconclusive: \(open.1.detail)"
             )
         }
         return StepDecision(
             decision: .promote, time: time, check: nil,
-            reason: "baked \(DurationText.format(bake)) with every check passing"
+            reason: "baked \(DurationText.compact(seconds: bake.rounded())) with every check passing"
         )
     }
 
@@ -92,7 +92,7 @@ public struct AnalysisEngine: Sendable {
             let active = activeIntervals[cohort] ?? []
             let last = index - 1
             if !active.contains(last), active.contains(where: { $0 < last }) {
-                return "no data from the \(cohort.rawValue) cohort for a whole interval (\(DurationText.format(Double(index - 1) * interval)) to \(DurationText.format(Double(index) * interval)) after the start) after data had been flowing"
+                return "no data from the \(cohort.rawValue) cohort for a whole interval (\(DurationText.compact(seconds: (Double(index - 1) * interval).rounded())) to \(DurationText.compact(seconds: (Double(index) * interval).rounded())) after the start) after data had been flowing"
             }
             if index >= 2, active.isEmpty {
                 return "no data from the \(cohort.rawValue) cohort within two intervals of the start"

@@ -49,13 +49,13 @@ public struct RolloutStateMachine: Sendable, Hashable {
     }
 
     public func apply(_ event: RolloutEvent, to state: RolloutState) throws(IllegalTransition) -> RolloutTransition {
-        let (next, reason) = try Evaluation(steps: steps, state: state, event: event).outcome()
+        let (next, reason) = try TransitionRequest(steps: steps, state: state, event: event).outcome()
         return RolloutTransition(from: state, to: next, event: event, reason: reason)
     }
 }
 
 /// One event against one state: keeps the two at hand for every rule and every refusal.
-private struct Evaluation {
+private struct TransitionRequest {
     let steps: [RolloutStep]
     let state: RolloutState
     let event: RolloutEvent
