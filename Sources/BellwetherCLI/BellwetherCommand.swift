@@ -13,6 +13,7 @@ public struct BellwetherCommand: AsyncParsableCommand {
         version: BellwetherVersion.current,
         subcommands: [
             PolicyCommand.self,
+            InternalCommand.self,
         ]
     )
 
