@@ -15,6 +15,11 @@ enum StoreMigrations {
     /// Every phase v1 knows, as persisted: frozen here rather than read from `RolloutPhase`.
     private static let phases = "'pending', 'progressing', 'halted', 'rolling-back', 'rolled-back', 'completed', 'aborted'"
 
+    /// A step number (>= 0) is present exactly when the phase has one.
+    private static func stepPresent(when phase: String, step: String) -> String {
+        "CASE WHEN \(phase) IN ('progressing', 'halted') THEN \(step) IS NOT NULL AND \(step) >= 0 ELSE \(step) IS NULL END"
+    }
+
     /// Phases are the persisted names of `RolloutPhase`. A step is present exactly when the
     /// phase has one, so a row can always be turned back into a `RolloutState`.
     /// Times are REAL seconds since 1970 (SQLite's `'unixepoch'` modifier reads them directly).
@@ -32,12 +37,10 @@ enum StoreMigrations {
             stableVersion TEXT,
             dryRun INTEGER NOT NULL CHECK (dryRun IN (0, 1)),
             phase TEXT NOT NULL CHECK (phase IN (\(phases))),
-            step INTEGER CHECK (CASE WHEN phase IN ('progressing', 'halted')
-                                     THEN step IS NOT NULL AND step >= 0
-                                     ELSE step IS NULL END),
+            step INTEGER CHECK (\(stepPresent(when: "phase", step: "step"))),
             stateReason TEXT NOT NULL,
             createdAt REAL NOT NULL,
-            updatedAt REAL NOT NULL CHECK (updatedAt >= createdAt),
+            updatedAt REAL NOT NULL,
             revision INTEGER NOT NULL CHECK (revision >= 0),
             CHECK ((artifactURL IS NULL) = (artifactSHA256 IS NULL))
         ) STRICT;
@@ -51,13 +54,9 @@ enum StoreMigrations {
             at REAL NOT NULL,
             kind TEXT NOT NULL,
             fromPhase TEXT CHECK (fromPhase IS NULL OR fromPhase IN (\(phases))),
-            fromStep INTEGER CHECK (CASE WHEN fromPhase IN ('progressing', 'halted')
-                                         THEN fromStep IS NOT NULL AND fromStep >= 0
-                                         ELSE fromStep IS NULL END),
+            fromStep INTEGER CHECK (\(stepPresent(when: "fromPhase", step: "fromStep"))),
             toPhase TEXT NOT NULL CHECK (toPhase IN (\(phases))),
-            toStep INTEGER CHECK (CASE WHEN toPhase IN ('progressing', 'halted')
-                                       THEN toStep IS NOT NULL AND toStep >= 0
-                                       ELSE toStep IS NULL END),
+            toStep INTEGER CHECK (\(stepPresent(when: "toPhase", step: "toStep"))),
             actor TEXT NOT NULL,
             reason TEXT NOT NULL,
             detail TEXT CHECK (detail IS NULL OR json_valid(detail)),
