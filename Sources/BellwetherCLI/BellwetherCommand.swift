@@ -14,6 +14,7 @@ public struct BellwetherCommand: AsyncParsableCommand {
         subcommands: [
             PolicyCommand.self,
             AnalyzeCommand.self,
+            InternalCommand.self,
         ]
     )
 

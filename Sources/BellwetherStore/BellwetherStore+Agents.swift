@@ -1,0 +1,50 @@
+import BellwetherCore
+import Foundation
+import GRDB
+
+extension BellwetherStore {
+    /// Records one heartbeat: a single small write transaction, so heartbeats stay cheap.
+    public func recordHeartbeat(_ heartbeat: AgentHeartbeat, at time: Date) throws {
+        try recordHeartbeats([heartbeat], at: time)
+    }
+
+    /// Records many heartbeats in one transaction: the way to absorb a large fleet, since the
+    /// cost of a commit (an fsync) is paid once per batch instead of once per agent.
+    public func recordHeartbeats(_ batch: [AgentHeartbeat], at time: Date) throws {
+        guard !batch.isEmpty else { return }
+        try writer.write { db in
+            let statement = try db.cachedStatement(sql: AgentRecord.upsertSQL)
+            for heartbeat in batch {
+                let values = try AgentRecord(heartbeat, at: time).databaseDictionary
+                try statement.execute(arguments: StatementArguments(values))
+            }
+        }
+    }
+
+    /// Assigns (or, with `nil`, clears) the version each agent should run, all or none: a
+    /// cohort is never left half-assigned. Refused, with nothing written, if any agent is unknown.
+    public func setDesiredVersions(_ versions: [String: String?]) throws {
+        guard !versions.isEmpty else { return }
+        try writer.write { db in
+            var unknown: [String] = []
+            for (id, version) in versions.sorted(by: { $0.key < $1.key }) {
+                let updated = try AgentRecord
+                    .filter(key: id)
+                    .updateAll(db, AgentRecord.Columns.desiredVersion.set(to: version))
+                if updated == 0 { unknown.append(id) }
+            }
+            if !unknown.isEmpty { throw StoreError.unknownAgents(ids: unknown) }
+        }
+    }
+
+    /// The whole fleet, by id.
+    public func agents() throws -> [KnownAgent] {
+        try writer.read { db in
+            try AgentRecord.order(AgentRecord.Columns.id).fetchAll(db).map(\.knownAgent)
+        }
+    }
+
+    public func agent(id: String) throws -> KnownAgent? {
+        try writer.read { db in try AgentRecord.fetchOne(db, key: id)?.knownAgent }
+    }
+}

@@ -1,0 +1,80 @@
+import GRDB
+
+/// The schema's history. Each migration is frozen once released: the schema is written as SQL
+/// string literals, never derived from Swift types, so renaming a property can never silently
+/// change what an existing database means. Migrations only run forward; a change is a new entry.
+enum StoreMigrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: rollouts, events, agents") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    /// Every phase v1 knows, as persisted: frozen here rather than read from `RolloutPhase`.
+    private static let phases = "'pending', 'progressing', 'halted', 'rolling-back', 'rolled-back', 'completed', 'aborted'"
+
+    /// A step number (>= 0) is present exactly when the phase has one.
+    private static func stepPresent(when phase: String, step: String) -> String {
+        "CASE WHEN \(phase) IN ('progressing', 'halted') THEN \(step) IS NOT NULL AND \(step) >= 0 ELSE \(step) IS NULL END"
+    }
+
+    /// Phases are the persisted names of `RolloutPhase`. A step is present exactly when the
+    /// phase has one, so a row can always be turned back into a `RolloutState`.
+    /// Times are REAL seconds since 1970 (SQLite's `'unixepoch'` modifier reads them directly).
+    /// `revision` counts a rollout's transitions; its events carry the revision they produced,
+    /// unique per rollout, so the audit log can neither skip nor repeat a transition.
+    private static let v1 = """
+        CREATE TABLE rollout (
+            id TEXT NOT NULL PRIMARY KEY,
+            name TEXT NOT NULL,
+            policy TEXT NOT NULL CHECK (json_valid(policy)),
+            policySource TEXT NOT NULL,
+            targetVersion TEXT NOT NULL CHECK (targetVersion <> ''),
+            artifactURL TEXT,
+            artifactSHA256 TEXT,
+            stableVersion TEXT,
+            dryRun INTEGER NOT NULL CHECK (dryRun IN (0, 1)),
+            phase TEXT NOT NULL CHECK (phase IN (\(phases))),
+            step INTEGER CHECK (\(stepPresent(when: "phase", step: "step"))),
+            stateReason TEXT NOT NULL,
+            createdAt REAL NOT NULL,
+            updatedAt REAL NOT NULL,
+            revision INTEGER NOT NULL CHECK (revision >= 0),
+            CHECK ((artifactURL IS NULL) = (artifactSHA256 IS NULL))
+        ) STRICT;
+        CREATE INDEX rollout_on_phase ON rollout(phase);
+        CREATE INDEX rollout_on_createdAt ON rollout(createdAt);
+
+        CREATE TABLE rolloutEvent (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            rolloutID TEXT NOT NULL REFERENCES rollout(id) ON DELETE RESTRICT,
+            revision INTEGER NOT NULL CHECK (revision >= 0),
+            at REAL NOT NULL,
+            kind TEXT NOT NULL,
+            fromPhase TEXT CHECK (fromPhase IS NULL OR fromPhase IN (\(phases))),
+            fromStep INTEGER CHECK (\(stepPresent(when: "fromPhase", step: "fromStep"))),
+            toPhase TEXT NOT NULL CHECK (toPhase IN (\(phases))),
+            toStep INTEGER CHECK (\(stepPresent(when: "toPhase", step: "toStep"))),
+            actor TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            detail TEXT CHECK (detail IS NULL OR json_valid(detail)),
+            CHECK ((fromPhase IS NULL) = (revision = 0)),
+            UNIQUE (rolloutID, revision)
+        ) STRICT;
+        CREATE INDEX rolloutEvent_on_rolloutID ON rolloutEvent(rolloutID, id);
+
+        CREATE TABLE agent (
+            id TEXT NOT NULL PRIMARY KEY,
+            version TEXT NOT NULL,
+            labels TEXT NOT NULL CHECK (json_valid(labels)),
+            healthy INTEGER NOT NULL CHECK (healthy IN (0, 1)),
+            firstSeen REAL NOT NULL,
+            lastSeen REAL NOT NULL CHECK (lastSeen >= firstSeen),
+            desiredVersion TEXT
+        ) STRICT;
+        CREATE INDEX agent_on_version ON agent(version);
+        CREATE INDEX agent_on_lastSeen ON agent(lastSeen);
+        """
+}
