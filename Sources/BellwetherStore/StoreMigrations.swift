@@ -9,6 +9,9 @@ enum StoreMigrations {
         migrator.registerMigration("v1: rollouts, events, agents") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2: observations") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
@@ -76,5 +79,20 @@ enum StoreMigrations {
         ) STRICT;
         CREATE INDEX agent_on_version ON agent(version);
         CREATE INDEX agent_on_lastSeen ON agent(lastSeen);
+        """
+
+    /// Telemetry the embedded metric source keeps: one row per agent report, its cumulative
+    /// counters and histograms and delta span counts as JSON (the shape of `AgentObservation`),
+    /// read back by time window for the agents of a rollout. Bounded by `pruneObservations`.
+    private static let v2 = """
+        CREATE TABLE observation (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            agent TEXT NOT NULL CHECK (agent <> ''),
+            at REAL NOT NULL,
+            version TEXT,
+            data TEXT NOT NULL CHECK (json_valid(data))
+        ) STRICT;
+        CREATE INDEX observation_on_agent_at ON observation(agent, at);
+        CREATE INDEX observation_on_at ON observation(at);
         """
 }
