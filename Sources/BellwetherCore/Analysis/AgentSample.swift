@@ -82,6 +82,18 @@ public struct HistogramCounts: Sendable, Hashable, Codable {
         return bounds.last
     }
 
+    /// The sum of two histograms with the same bounds; `other` alone when the bounds differ
+    /// (a re-bucketed series starts again).
+    public func adding(_ other: HistogramCounts) -> HistogramCounts {
+        guard other.bounds == bounds else { return other }
+        return HistogramCounts(
+            bounds: bounds,
+            counts: zip(counts, other.counts).map { $0 + $1 },
+            count: count + other.count,
+            sum: sum + other.sum
+        )
+    }
+
     /// Observations above `bound`, which must be one of `bounds`.
     public func countAbove(boundIndex: Int) -> Double {
         counts[(boundIndex + 1)...].reduce(0, +)

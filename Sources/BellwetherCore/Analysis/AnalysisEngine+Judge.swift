@@ -1,81 +1,58 @@
 import Foundation
 
 extension AnalysisEngine {
-    /// One check's verdict over the first `intervals` intervals, and its log e-value.
-    func judge(_ series: CheckSeries, intervals: Int, time: Double, largestLogE: Double) -> (CheckVerdict, Double?) {
+    /// Threshold of a histogram check at this look: the baseline's quantile moved by the
+    /// tolerance, snapped outward to a bucket bound (conservative: the buckets cannot say more).
+    static func histogramThreshold(_ check: Check, quantile: Double) -> (HistogramCounts) -> HistogramThreshold? {
+        { baseline in
+            guard let baselineQuantile = baseline.quantile(quantile) else { return nil }
+            let margin: Double = max(abs(baselineQuantile) * (check.tolerance.relative ?? 0), check.tolerance.absolute ?? 0)
+            let above = check.worseWhen == .higher
+            let target: Double = above ? baselineQuantile + margin : baselineQuantile - margin
+            let index = above
+                ? baseline.bounds.firstIndex { $0 >= target - 1e-12 }
+                : baseline.bounds.lastIndex { $0 <= target + 1e-12 }
+            return index.map { HistogramThreshold(bounds: baseline.bounds, boundIndex: $0, above: above) }
+        }
+    }
+
+    /// One check's verdict on the comparison folded so far, and its log e-value.
+    func judge(_ series: CheckSeries, time: Double, largestLogE: Double) -> (CheckVerdict, Double?) {
         let check = series.check
-        let canaryIDs = Set(cohortOf.filter { $0.value == .canary }.keys)
-        let baselineIDs = Set(cohortOf.filter { $0.value == .baseline }.keys)
+        let folded = series.folded
         var comparison = RateComparison(
             direction: check.worseWhen, tolerance: check.tolerance,
             alpha: policy.analysis.alpha, minAgents: policy.analysis.minAgentsPerCohort,
             computesBounds: computesBounds
         )
-
-        var threshold: HistogramThreshold?
         var referenceRate: Double?
-        var canarySummary: CohortSummary
-        var baselineSummary: CohortSummary
+        let canarySummary: CohortSummary
+        let baselineSummary: CohortSummary
         if case .histogram(_, let quantile) = check.kind {
-            let canaryHistogram = series.pooledHistogram(intervals: intervals, agents: canaryIDs)
-            let baselineHistogram = series.pooledHistogram(intervals: intervals, agents: baselineIDs)
-            canarySummary = summary(canaryHistogram, quantile: quantile, agents: series, ids: canaryIDs, intervals: intervals)
-            baselineSummary = summary(baselineHistogram, quantile: quantile, agents: series, ids: baselineIDs, intervals: intervals)
-            guard let baselineHistogram, let baselineQuantile = baselineHistogram.quantile(quantile) else {
-                return (verdict(check, time, .inconclusive, canarySummary, baselineSummary, "no baseline observations yet"), nil)
-            }
-            let margin: Double = max(abs(baselineQuantile) * (check.tolerance.relative ?? 0), check.tolerance.absolute ?? 0)
-            let above = check.worseWhen == .higher
-            let target: Double = above ? baselineQuantile + margin : baselineQuantile - margin
-            let index = above
-                ? baselineHistogram.bounds.firstIndex { $0 >= target - 1e-12 }
-                : baselineHistogram.bounds.lastIndex { $0 <= target + 1e-12 }
-            guard let index else {
-                let detail = "the tolerated p\(Self.percentile(quantile)) (\(Self.number(target))) lies beyond the histogram's buckets"
+            let pooled = series.histograms
+            canarySummary = CohortSummary(value: pooled.canary?.quantile(quantile), n: pooled.canary?.counts.reduce(0, +) ?? 0, agents: pooled.canaryAgents.count)
+            baselineSummary = CohortSummary(value: pooled.baseline?.quantile(quantile), n: pooled.baseline?.counts.reduce(0, +) ?? 0, agents: pooled.baselineAgents.count)
+            guard let threshold = folded.threshold else {
+                let detail = baselineSummary.value.map { "the tolerated p\(Self.percentile(quantile)) beyond \(Self.number($0)) lies outside the histogram's buckets" }
+                    ?? "no baseline observations yet"
                 return (verdict(check, time, .inconclusive, canarySummary, baselineSummary, detail), nil)
             }
-            threshold = HistogramThreshold(bounds: baselineHistogram.bounds, boundIndex: index, above: above)
-            referenceRate = above ? 1 - quantile : quantile
+            referenceRate = threshold.above ? 1 - quantile : quantile
             comparison.direction = .higher
             comparison.tolerance = Tolerance()
         } else {
-            canarySummary = CohortSummary(value: nil, n: 0, agents: 0)
-            baselineSummary = canarySummary
-        }
-
-        let perInterval = series.eventCounts(intervals: intervals, threshold: threshold)
-        var pairs: [IntervalPair] = []
-        var canaryAgents: [String: EventCounts] = [:]
-        var baselineAgents: [String: EventCounts] = [:]
-        for agents in perInterval {
-            var pair = IntervalPair(canary: EventCounts(), baseline: EventCounts())
-            for (agent, counts) in agents {
-                switch cohortOf[agent] {
-                case .canary?:
-                    pair.canary += counts
-                    canaryAgents[agent, default: EventCounts()] += counts
-                case .baseline?:
-                    pair.baseline += counts
-                    baselineAgents[agent, default: EventCounts()] += counts
-                case nil:
-                    continue
-                }
-            }
-            pairs.append(pair)
-        }
-        if threshold == nil {
-            canarySummary = summary(canaryAgents, kind: check.kind)
-            baselineSummary = summary(baselineAgents, kind: check.kind)
+            canarySummary = summary(folded.canaryAgents)
+            baselineSummary = summary(folded.baselineAgents)
         }
 
         let outcome = comparison.judge(
-            intervals: pairs,
-            canaryAgents: Array(canaryAgents.values),
-            baselineAgents: Array(baselineAgents.values),
+            test: folded.test,
+            canaryAgents: Array(folded.canaryAgents.values),
+            baselineAgents: Array(folded.baselineAgents.values),
             referenceRate: referenceRate,
             elapsed: time - start
         )
-        var result = verdict(check, time, outcome.verdict, canarySummary, baselineSummary, describe(check, outcome, canarySummary, baselineSummary, threshold: threshold))
+        var result = verdict(check, time, outcome.verdict, canarySummary, baselineSummary, describe(check, outcome, canarySummary, baselineSummary, threshold: folded.threshold))
         result.ratio = outcome.ratio.finite
         result.ratioLower = outcome.lower.finite
         result.ratioUpper = outcome.upper.finite
@@ -96,14 +73,9 @@ extension AnalysisEngine {
 
     /// Value and denominator of a counting check for one cohort. A rate check's value is events
     /// per agent-second: the throughput of a typical agent of the cohort.
-    private func summary(_ agents: [String: EventCounts], kind: CheckKind) -> CohortSummary {
+    private func summary(_ agents: [String: EventCounts]) -> CohortSummary {
         let total = agents.values.reduce(EventCounts(), +)
         return CohortSummary(value: total.rate, n: total.exposure, agents: agents.values.filter { $0.exposure > 0 }.count)
-    }
-
-    private func summary(_ histogram: HistogramCounts?, quantile: Double, agents series: CheckSeries, ids: Set<String>, intervals: Int) -> CohortSummary {
-        let reporting = Set(series.buckets.prefix(intervals).flatMap { $0.keys }).intersection(ids).count
-        return CohortSummary(value: histogram?.quantile(quantile), n: histogram.map { $0.counts.reduce(0, +) } ?? 0, agents: reporting)
     }
 
     /// The verdict's one sentence of evidence.

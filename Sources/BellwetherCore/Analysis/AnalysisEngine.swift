@@ -58,7 +58,12 @@ public struct AnalysisEngine: Sendable {
         let time = boundary(index)
         var verdicts: [CheckVerdict] = []
         for i in series.indices {
-            let (verdict, logE) = judge(series[i], intervals: index, time: time, largestLogE: largestLogE[i])
+            var threshold: (HistogramCounts) -> HistogramThreshold? = { _ in nil }
+            if case .histogram(_, let quantile) = series[i].check.kind {
+                threshold = Self.histogramThreshold(series[i].check, quantile: quantile)
+            }
+            series[i].fold(through: index, cohortOf: cohortOf, threshold: threshold)
+            let (verdict, logE) = judge(series[i], time: time, largestLogE: largestLogE[i])
             largestLogE[i] = max(largestLogE[i], logE ?? 0)
             verdicts.append(verdict)
         }

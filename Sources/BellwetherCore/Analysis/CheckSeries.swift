@@ -1,11 +1,17 @@
-/// One check's data, kept per evaluation interval and per agent so the judge can weigh agents as
-/// the unit and re-read histograms at a threshold chosen later.
+/// One check's data: what agents sent, per evaluation interval and per agent, and the running
+/// comparison folded from the intervals evaluated so far.
+///
+/// Folding is incremental, so each look costs the same however long the step has baked. A
+/// histogram check's threshold follows the baseline's quantile; when it moves to another bucket
+/// bound, the comparison is folded again from the stored buckets.
 struct CheckSeries: Sendable {
     let check: Check
-    /// intervals[j][agent]: event counts of ratio, spans and rate checks.
+    /// counts[j][agent]: event counts of ratio, spans and rate checks.
     private(set) var counts: [[String: EventCounts]] = []
-    /// intervals[j][agent]: bucket increases of histogram checks.
+    /// buckets[j][agent]: bucket increases of histogram checks.
     private(set) var buckets: [[String: HistogramCounts]] = []
+    private(set) var folded = FoldedComparison()
+    private(set) var histograms = PooledHistograms()
 
     init(check: Check) {
         self.check = check
@@ -27,16 +33,7 @@ struct CheckSeries: Sendable {
         case .histogram(let metric, _):
             guard let histogram = sample.histograms[metric] else { return }
             while buckets.count <= interval { buckets.append([:]) }
-            if let existing = buckets[interval][sample.agent], existing.bounds == histogram.bounds {
-                buckets[interval][sample.agent] = HistogramCounts(
-                    bounds: histogram.bounds,
-                    counts: zip(existing.counts, histogram.counts).map { $0 + $1 },
-                    count: existing.count + histogram.count,
-                    sum: existing.sum + histogram.sum
-                )
-            } else {
-                buckets[interval][sample.agent] = histogram
-            }
+            buckets[interval][sample.agent] = buckets[interval][sample.agent].map { $0.adding(histogram) } ?? histogram
         }
     }
 
@@ -45,37 +42,94 @@ struct CheckSeries: Sendable {
         counts[interval][agent, default: EventCounts()] += value
     }
 
-    /// Event counts of the first `intervals` intervals, with histograms read as "observations
-    /// beyond `threshold`" over observations (`above` for `worseWhen: higher`).
-    func eventCounts(intervals: Int, threshold: HistogramThreshold? = nil) -> [[String: EventCounts]] {
-        guard let threshold else { return Array(counts.prefix(intervals)) }
-        return buckets.prefix(intervals).map { agents in
-            agents.compactMapValues { histogram in
-                guard histogram.bounds == threshold.bounds else { return nil }
-                let beyond = threshold.above
-                    ? histogram.countAbove(boundIndex: threshold.boundIndex)
-                    : histogram.countAtOrBelow(boundIndex: threshold.boundIndex)
-                return EventCounts(events: beyond, exposure: histogram.counts.reduce(0, +))
+    /// Brings the comparison up to the first `intervals` intervals. `threshold` picks a
+    /// histogram check's threshold from the baseline's pooled histogram (nil: none can be set).
+    mutating func fold(
+        through intervals: Int,
+        cohortOf: [String: CohortRole],
+        threshold: (HistogramCounts) -> HistogramThreshold?
+    ) {
+        if intervals < folded.intervals || intervals < histograms.intervals {
+            folded = FoldedComparison()
+            histograms = PooledHistograms()
+        }
+        guard case .histogram = check.kind else {
+            while folded.intervals < intervals {
+                folded.add(folded.intervals < counts.count ? counts[folded.intervals] : [:], cohortOf: cohortOf)
             }
+            return
+        }
+        while histograms.intervals < intervals {
+            histograms.add(histograms.intervals < buckets.count ? buckets[histograms.intervals] : [:], cohortOf: cohortOf)
+        }
+        let wanted = histograms.baseline.flatMap(threshold)
+        if wanted != folded.threshold {
+            folded = FoldedComparison(threshold: wanted)
+        }
+        guard let wanted, case .histogram(_, let quantile) = check.kind else { return }
+        let reference = wanted.above ? 1 - quantile : quantile
+        while folded.intervals < intervals {
+            let agents = folded.intervals < buckets.count ? buckets[folded.intervals] : [:]
+            folded.add(agents.compactMapValues { wanted.counts(in: $0) }, cohortOf: cohortOf, referenceRate: reference)
         }
     }
+}
 
-    /// Pooled bucket counts of one cohort over the first `intervals` intervals.
-    func pooledHistogram(intervals: Int, agents: Set<String>) -> HistogramCounts? {
-        var pooled: HistogramCounts?
-        for interval in buckets.prefix(intervals) {
-            for (agent, histogram) in interval where agents.contains(agent) {
-                guard let current = pooled else { pooled = histogram; continue }
-                guard current.bounds == histogram.bounds else { continue }
-                pooled = HistogramCounts(
-                    bounds: current.bounds,
-                    counts: zip(current.counts, histogram.counts).map { $0 + $1 },
-                    count: current.count + histogram.count,
-                    sum: current.sum + histogram.sum
-                )
+/// The comparison folded so far: the sequential test and every agent's totals.
+struct FoldedComparison: Sendable {
+    var intervals = 0
+    var threshold: HistogramThreshold?
+    var test = SequentialRateRatioTest()
+    var canaryAgents: [String: EventCounts] = [:]
+    var baselineAgents: [String: EventCounts] = [:]
+
+    /// Folds one interval. With a reference rate, the canary is compared with that known rate
+    /// (a baseline of a million times its exposure at exactly that rate) instead of the baseline.
+    mutating func add(_ agents: [String: EventCounts], cohortOf: [String: CohortRole], referenceRate: Double? = nil) {
+        var pair = IntervalPair(canary: EventCounts(), baseline: EventCounts())
+        for (agent, counts) in agents {
+            switch cohortOf[agent] {
+            case .canary?:
+                pair.canary += counts
+                canaryAgents[agent, default: EventCounts()] += counts
+            case .baseline?:
+                pair.baseline += counts
+                baselineAgents[agent, default: EventCounts()] += counts
+            case nil:
+                continue
             }
         }
-        return pooled
+        if let referenceRate {
+            let exposure = pair.canary.exposure * 1e6
+            pair.baseline = EventCounts(events: referenceRate * exposure, exposure: exposure)
+        }
+        test.append(pair)
+        intervals += 1
+    }
+}
+
+/// Each cohort's histogram pooled over the intervals folded so far, and who reported.
+struct PooledHistograms: Sendable {
+    var intervals = 0
+    var canary: HistogramCounts?
+    var baseline: HistogramCounts?
+    var canaryAgents: Set<String> = []
+    var baselineAgents: Set<String> = []
+
+    mutating func add(_ agents: [String: HistogramCounts], cohortOf: [String: CohortRole]) {
+        for (agent, histogram) in agents {
+            switch cohortOf[agent] {
+            case .canary?:
+                canary = canary.map { $0.adding(histogram) } ?? histogram
+                canaryAgents.insert(agent)
+            case .baseline?:
+                baseline = baseline.map { $0.adding(histogram) } ?? histogram
+                baselineAgents.insert(agent)
+            case nil:
+                continue
+            }
+        }
+        intervals += 1
     }
 }
 
@@ -86,4 +140,11 @@ struct HistogramThreshold: Sendable, Hashable {
     var boundIndex: Int
     var above: Bool
     var value: Double { bounds[boundIndex] }
+
+    /// Observations beyond the threshold over observations, for a histogram with these bounds.
+    func counts(in histogram: HistogramCounts) -> EventCounts? {
+        guard histogram.bounds == bounds else { return nil }
+        let beyond = above ? histogram.countAbove(boundIndex: boundIndex) : histogram.countAtOrBelow(boundIndex: boundIndex)
+        return EventCounts(events: beyond, exposure: histogram.counts.reduce(0, +))
+    }
 }

@@ -46,11 +46,20 @@ public struct RateComparison: Sendable {
     /// - Parameters:
     ///   - intervals: per evaluation interval, the two cohorts' events and exposure.
     ///   - canaryAgents / baselineAgents: per-agent totals since the step began.
+    ///   - elapsed: seconds of canary data so far, to turn exposure still needed into time.
+    public func judge(intervals: [IntervalPair], canaryAgents: [EventCounts], baselineAgents: [EventCounts], elapsed: Double) -> Outcome {
+        judge(test: SequentialRateRatioTest(intervals: intervals), canaryAgents: canaryAgents, baselineAgents: baselineAgents, elapsed: elapsed)
+    }
+
+    /// - Parameters:
+    ///   - test: the sequential test folded over the intervals so far.
+    ///   - canaryAgents / baselineAgents: per-agent totals since the step began.
     ///   - referenceRate: when set, the canary is compared to this known rate instead of the
-    ///     baseline's (histogram quantiles, where the baseline fixed the threshold).
+    ///     baseline's (histogram quantiles, where the baseline fixed the threshold); `test` must
+    ///     have been folded against it.
     ///   - elapsed: seconds of canary data so far, to turn exposure still needed into time.
     public func judge(
-        intervals: [IntervalPair],
+        test: SequentialRateRatioTest,
         canaryAgents: [EventCounts],
         baselineAgents: [EventCounts],
         referenceRate: Double? = nil,
@@ -67,9 +76,6 @@ public struct RateComparison: Sendable {
         let canary = canaryAgents.reduce(EventCounts(), +)
         let baseline = referenceRate.map { EventCounts(events: $0 * canary.exposure * 1e6, exposure: canary.exposure * 1e6) }
             ?? baselineAgents.reduce(EventCounts(), +)
-        let pairs = referenceRate.map { rate in
-            intervals.map { IntervalPair(canary: $0.canary, baseline: EventCounts(events: rate * $0.canary.exposure * 1e6, exposure: $0.canary.exposure * 1e6)) }
-        } ?? intervals
 
         let sign = direction == .higher ? 1.0 : -1.0
         let baselineRate = (baseline.events + 0.5) / max(baseline.exposure, 1e-300)
@@ -79,7 +85,6 @@ public struct RateComparison: Sendable {
 
         let agents = AgentHeterogeneity(canary: canaryAgents, baseline: referenceRate == nil ? baselineAgents : [])
         let allowance = agents.allowance(alpha: alpha)
-        let test = SequentialRateRatioTest(intervals: pairs)
         var outcome = Outcome(
             verdict: .inconclusive, reason: "",
             toleratedRatio: exp(logTolerated), designRatio: exp(logDesign),

@@ -34,7 +34,7 @@ public struct ReplayAnalysis: Sendable {
         lastLine = line
         if engine == nil { engine = AnalysisEngine(policy: policy, step: step, start: observation.time) }
         // Every boundary strictly before this observation has all its data now.
-        var outputs = evaluate(through: observation.time, inclusive: false)
+        let outputs = evaluate(through: observation.time, inclusive: false)
         guard decision == nil else { return outputs }
         let sample = normalizer.sample(
             agent: observation.agent, cohort: observation.cohort, time: observation.time,
