@@ -35,19 +35,23 @@ struct AnalyzeCommand: ParsableCommand {
             throw CommandFailure.badInput("--step \(step) is beyond the policy's \(policy.steps.count) steps")
         }
         let data = try CommandFailure.reading(observations) { try Data(contentsOf: URL(fileURLWithPath: $0)) }
+        // Parse and analyse in one pass, holding the output until the whole stream has proved
+        // valid: an invalid stream prints nothing but its error.
         var output = ""
         do {
-            let lines = try data.withUnsafeBytes { raw throws(ReplayFormatError) in
-                try ReplayFile.observations(in: raw.bindMemory(to: UInt8.self))
-            }
             var replay = ReplayAnalysis(policy: policy, step: step - 1)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            for (line, observation) in lines {
-                for item in try replay.ingest(observation, line: line) { output += try Self.json(item, encoder) }
-                if replay.decision != nil { break }
+            var encodingError: (any Error)?
+            try data.withUnsafeBytes { raw in
+                try ReplayFile.forEachObservation(in: raw.bindMemory(to: UInt8.self)) { (line: Int, observation: ReplayObservation) throws(ReplayFormatError) in
+                    for item in try replay.ingest(observation, line: line) {
+                        do { output += try Self.json(item, encoder) } catch { encodingError = error }
+                    }
+                }
             }
             for item in replay.finish() { output += try Self.json(item, encoder) }
+            if let encodingError { throw encodingError }
         } catch let error as ReplayFormatError {
             throw CommandFailure.badInput("\(observations): \(error)")
         }

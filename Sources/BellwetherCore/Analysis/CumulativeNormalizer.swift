@@ -5,6 +5,9 @@
 /// any bucket goes down, or when its bucket bounds change. An agent's first value counts from
 /// zero as well (the agent is taken to have started within the window, as in a replay); sources
 /// that join agents mid-life pass `firstValue: .reference` to use it only as the starting point.
+/// A metric that first appears on an agent already known counts from zero either way:
+/// OpenTelemetry exports a counter only once something was added to it, so its first value is
+/// all there is (the first enrichment failure must not be taken for a starting point).
 public struct CumulativeNormalizer: Sendable {
     public enum FirstValue: Sendable {
         /// The first value is the increase since the agent started.
@@ -36,30 +39,30 @@ public struct CumulativeNormalizer: Sendable {
         spans: [String: SpanCounts],
         histograms: [String: HistogramCounts]
     ) -> AgentSample {
-        let previous = series[agent]
-        var next = previous ?? Series(time: time)
+        let previousTime = series[agent]?.time
         var sample = AgentSample(
             agent: agent, cohort: cohort, time: time,
-            coveredSeconds: previous.map { time - $0.time }, spans: spans
+            coveredSeconds: previousTime.map { time - $0 }, spans: spans
         )
+        let known = previousTime != nil
+        // Updated in place: copying an agent's series on every sample would dominate a replay.
+        series[agent, default: Series(time: time)].time = time
         for (name, value) in counters {
-            if let last = previous?.counters[name] {
+            if let last = series[agent]?.counters[name] {
                 sample.counters[name] = value >= last ? value - last : value
-            } else if firstValue == .countsFromZero {
+            } else if known || firstValue == .countsFromZero {
                 sample.counters[name] = value
             }
-            next.counters[name] = value
+            series[agent, default: Series(time: time)].counters[name] = value
         }
         for (name, histogram) in histograms {
-            if let last = previous?.histograms[name] {
+            if let last = series[agent]?.histograms[name] {
                 sample.histograms[name] = Self.increase(from: last, to: histogram)
-            } else if firstValue == .countsFromZero {
+            } else if known || firstValue == .countsFromZero {
                 sample.histograms[name] = histogram
             }
-            next.histograms[name] = histogram
+            series[agent, default: Series(time: time)].histograms[name] = histogram
         }
-        next.time = time
-        series[agent] = next
         return sample
     }
 

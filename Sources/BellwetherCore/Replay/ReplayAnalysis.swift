@@ -14,7 +14,6 @@ public struct ReplayAnalysis: Sendable {
     private var normalizer = CumulativeNormalizer()
     private var evaluated = 0
     private var lastTime: Double?
-    private var lastLine = 0
     public private(set) var decision: StepDecision?
 
     /// - Parameter step: 0-based index of the policy step whose bake time applies.
@@ -24,14 +23,13 @@ public struct ReplayAnalysis: Sendable {
     }
 
     /// Feeds one observation (line number `line`, for errors) and returns whatever evaluations
-    /// its time completes. After a decision, further observations are ignored.
+    /// its time completes. After a decision, further observations are only checked for order.
     public mutating func ingest(_ observation: ReplayObservation, line: Int) throws(ReplayFormatError) -> [Output] {
-        guard decision == nil else { return [] }
         if let lastTime, observation.time < lastTime {
             throw ReplayFormatError(line: line, message: "time \(observation.time) is earlier than the previous line's \(lastTime): lines must be in time order")
         }
         lastTime = observation.time
-        lastLine = line
+        guard decision == nil else { return [] }
         if engine == nil { engine = AnalysisEngine(policy: policy, step: step, start: observation.time) }
         // Every boundary strictly before this observation has all its data now.
         let outputs = evaluate(through: observation.time, inclusive: false)

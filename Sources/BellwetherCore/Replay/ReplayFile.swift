@@ -1,10 +1,11 @@
-/// Splits a replay stream into lines and parses each, so a malformed line anywhere is reported
-/// with its number before any analysis runs.
+/// Splits a replay stream into lines and parses each, reporting a malformed line by number.
 public enum ReplayFile {
-    /// Parses every non-blank line of `bytes`, with its 1-based line number; throws on the first
-    /// malformed one.
-    public static func observations(in bytes: UnsafeBufferPointer<UInt8>) throws(ReplayFormatError) -> [(line: Int, observation: ReplayObservation)] {
-        var observations: [(line: Int, observation: ReplayObservation)] = []
+    /// Parses every non-blank line of `bytes` in order and hands it, with its 1-based line
+    /// number, to `body`; throws on the first malformed line.
+    public static func forEachObservation(
+        in bytes: UnsafeBufferPointer<UInt8>,
+        _ body: (Int, ReplayObservation) throws(ReplayFormatError) -> Void
+    ) throws(ReplayFormatError) {
         var lineStart = 0
         var line = 0
         while lineStart < bytes.count {
@@ -15,9 +16,17 @@ public enum ReplayFile {
             if contentEnd > lineStart, bytes[contentEnd - 1] == 13 { contentEnd -= 1 }
             let content = UnsafeBufferPointer(rebasing: bytes[lineStart..<contentEnd])
             if !content.allSatisfy({ $0 == 32 || $0 == 9 }) {
-                observations.append((line, try ReplayLineParser.parse(content, line: line)))
+                try body(line, try ReplayLineParser.parse(content, line: line))
             }
             lineStart = lineEnd + 1
+        }
+    }
+
+    /// Every observation of `bytes` with its line number.
+    public static func observations(in bytes: UnsafeBufferPointer<UInt8>) throws(ReplayFormatError) -> [(line: Int, observation: ReplayObservation)] {
+        var observations: [(line: Int, observation: ReplayObservation)] = []
+        try forEachObservation(in: bytes) { (line: Int, observation: ReplayObservation) throws(ReplayFormatError) in
+            observations.append((line, observation))
         }
         return observations
     }

@@ -154,63 +154,80 @@ public struct ReplayLineParser {
         }
     }
 
-    private mutating func numbers(field: String, counts: Bool) throws(ReplayFormatError) -> [Double] {
-        try expect(UInt8(ascii: "["), "an array for \(field)")
+    private mutating func numbers(field: @autoclosure () -> String, counts: Bool) throws(ReplayFormatError) -> [Double] {
+        try expect(UInt8(ascii: "["), "an array for \(field())")
         var values: [Double] = []
         skipWhitespace()
         if peek() == UInt8(ascii: "]") { position += 1; return values }
         while true {
             skipWhitespace()
-            values.append(counts ? try count(field: field) : try number(field: field))
+            values.append(counts ? try count(field: field()) : try number(field: field()))
             skipWhitespace()
-            guard let next = peek() else { throw failure("the line ends inside \(field)") }
+            guard let next = peek() else { throw failure("the line ends inside \(field())") }
             position += 1
             if next == UInt8(ascii: "]") { return values }
-            guard next == UInt8(ascii: ",") else { position -= 1; throw failure("expected ',' or ']' in \(field)") }
+            guard next == UInt8(ascii: ",") else { position -= 1; throw failure("expected ',' or ']' in \(field())") }
         }
     }
 
     /// A non-negative whole number.
-    private mutating func count(field: String) throws(ReplayFormatError) -> Double {
-        let value = try number(field: field)
-        guard value >= 0, value == value.rounded() else { throw failure("\(field) must be a whole number ≥ 0, found \(value)") }
+    private mutating func count(field: @autoclosure () -> String) throws(ReplayFormatError) -> Double {
+        let value = try number(field: field())
+        guard value >= 0, value == value.rounded() else { throw failure("\(field()) must be a whole number ≥ 0, found \(value)") }
         return value
     }
 
-    private mutating func number(field: String) throws(ReplayFormatError) -> Double {
+    /// Powers of ten that are exact in a Double: a mantissa below 2^53 divided by one of them is
+    /// correctly rounded, so plain decimals need no strtod (Clinger's fast path).
+    private static let exactPowersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
+
+    private mutating func number(field: @autoclosure () -> String) throws(ReplayFormatError) -> Double {
         skipWhitespace()
         let start = position
-        var integer: Int64 = 0
+        var mantissa: Int64 = 0
         var negative = false
-        var simple = true
         var digits = 0
+        var fractionDigits = 0
         if peek() == UInt8(ascii: "-") { negative = true; position += 1 }
         while let byte = peek(), byte >= 48, byte <= 57 {
-            if digits < 18 { integer = integer * 10 + Int64(byte - 48) } else { simple = false }
+            if digits < 18 { mantissa = mantissa * 10 + Int64(byte - 48) }
             digits += 1
-            position += 1
-        }
-        while let byte = peek(), byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
-            || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || (byte >= 48 && byte <= 57) {
-            simple = false
             position += 1
         }
         guard digits > 0 else {
             position = start
-            throw failure("\(field) must be a number")
+            throw failure("\(field()) must be a number")
         }
-        if simple { return Double(negative ? -integer : integer) }
+        if peek() == UInt8(ascii: ".") {
+            position += 1
+            while let byte = peek(), byte >= 48, byte <= 57 {
+                if digits < 18 { mantissa = mantissa * 10 + Int64(byte - 48) }
+                digits += 1
+                fractionDigits += 1
+                position += 1
+            }
+        }
+        var simple = digits <= 15 && fractionDigits <= 22
+        while let byte = peek(), byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") || byte == UInt8(ascii: "+")
+            || byte == UInt8(ascii: "-") || byte == UInt8(ascii: ".") || (byte >= 48 && byte <= 57) {
+            simple = false
+            position += 1
+        }
+        if simple {
+            let magnitude = Double(mantissa) / Self.exactPowersOfTen[fractionDigits]
+            return negative ? -magnitude : magnitude
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
         guard let value = Double(text), value.isFinite else {
             position = start
-            throw failure("\(field) is not a valid number: \(text)")
+            throw failure("\(field()) is not a valid number: \(text)")
         }
         return value
     }
 
-    private mutating func string(field: String) throws(ReplayFormatError) -> String {
+    private mutating func string(field: @autoclosure () -> String) throws(ReplayFormatError) -> String {
         skipWhitespace()
-        guard peek() == UInt8(ascii: "\"") else { throw failure("\(field) must be a string") }
+        guard peek() == UInt8(ascii: "\"") else { throw failure("\(field()) must be a string") }
         position += 1
         let start = position
         var escaped = false
@@ -225,7 +242,7 @@ public struct ReplayLineParser {
         // Rare: let Foundation undo the escapes.
         let quoted = "\"" + String(decoding: raw, as: UTF8.self) + "\""
         guard let value = try? JSONDecoder().decode(String.self, from: Data(quoted.utf8)) else {
-            throw failure("\(field) has an invalid escape")
+            throw failure("\(field()) has an invalid escape")
         }
         return value
     }

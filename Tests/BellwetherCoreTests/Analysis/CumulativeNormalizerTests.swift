@@ -46,3 +46,13 @@ import Testing
         #expect(normalizer.sample(agent: "a", cohort: .canary, time: 10, counters: [:], spans: spans, histograms: [:]).spans == spans)
     }
 }
+
+@Suite struct CumulativeNormalizerNewMetricTests {
+    @Test func aCounterThatAppearsLaterCountsFromZeroEvenWhenFirstValuesAreReferences() {
+        var normalizer = CumulativeNormalizer(firstValue: .reference)
+        let first = normalizer.sample(agent: "a", cohort: .canary, time: 0, counters: ["records": 1_000], spans: [:], histograms: [:])
+        let second = normalizer.sample(agent: "a", cohort: .canary, time: 10, counters: ["records": 1_100, "failures": 2], spans: [:], histograms: [:])
+        #expect(first.counters.isEmpty)
+        #expect(second.counters == ["records": 100, "failures": 2])
+    }
+}
