@@ -28,8 +28,8 @@ enum EngineRuns {
     }
 
     /// α + 3 binomial standard errors at α: the most false alarms `streams` A/A streams may show
-    /// before the excess is more than sampling noise (a one-sided 3σ, ~0.1% chance of a false
-    /// test failure if the engine is exactly at α).
+    /// before the excess is more than sampling noise (with 200 streams at exactly α, the chance
+    /// of 7 or more false alarms, P(Binomial(200, 0.01) ≥ 7), is about 0.5%).
     static func falseAlarmBound(alpha: Double, streams: Int) -> Double {
         alpha + 3 * (alpha * (1 - alpha) / Double(streams)).squareRoot()
     }
