@@ -40,9 +40,21 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(name: "bellwether", dependencies: ["BellwetherCLI", "BellwetherTestSupport"], swiftSettings: swiftSettings),
+        // Seeded simulated fleets and the reference judges the decision benchmark compares against. Pure.
+        .target(name: "BellwetherScenarios", dependencies: ["BellwetherCore"], swiftSettings: swiftSettings),
+        // The decision-quality and replay-speed benchmark (docs/decision-benchmark.md).
+        .executableTarget(
+            name: "bellwether-bench",
+            dependencies: [
+                "BellwetherCore", "BellwetherScenarios",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
 
         .target(name: "BellwetherTestSupport", path: "Tests/BellwetherTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "BellwetherCoreTests", dependencies: ["BellwetherCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "BellwetherScenariosTests", dependencies: ["BellwetherScenarios", "BellwetherCore"], swiftSettings: swiftSettings),
         .testTarget(name: "BellwetherStoreTests", dependencies: ["BellwetherStore", "BellwetherTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BellwetherCLITests",

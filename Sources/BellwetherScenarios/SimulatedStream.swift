@@ -1,0 +1,43 @@
+import BellwetherCore
+
+/// One simulated step: the observations the agents exported, in time order (exactly what a
+/// replay file of the step would hold), and the ground truth the oracle is allowed to see.
+public struct SimulatedStream: Sendable, Hashable {
+    public var scenario: FleetScenario
+    public var agents: [SimulatedAgent]
+    /// Cumulative counters as exported, in time order.
+    public var observations: [ReplayObservation]
+    /// Every canary report's true records, failures and probabilities, in time order.
+    public var canaryReports: [CanaryReport]
+    /// canaryRecordTotals[i]: canary records processed up to and including canaryReports[i].
+    private var canaryRecordTotals: [Int]
+
+    init(scenario: FleetScenario, agents: [SimulatedAgent], observations: [ReplayObservation], canaryReports: [CanaryReport]) {
+        self.scenario = scenario
+        self.agents = agents
+        self.observations = observations
+        self.canaryReports = canaryReports
+        var total = 0
+        self.canaryRecordTotals = canaryReports.map { total += $0.records; return total }
+    }
+
+    /// Canary records processed up to `time` (inclusive): how much canary traffic a judge that
+    /// alarmed at `time` had let through.
+    public func canaryRecords(through time: Double) -> Int {
+        var low = 0, high = canaryReports.count
+        while low < high {
+            let mid = (low + high) / 2
+            if canaryReports[mid].time <= time { low = mid + 1 } else { high = mid }
+        }
+        return low == 0 ? 0 : canaryRecordTotals[low - 1]
+    }
+
+    /// The observations as per-agent increases, as every judge consumes them: the engine's own
+    /// normaliser, so restarts are read the same way by all of them.
+    public func samples() -> [AgentSample] {
+        var normalizer = CumulativeNormalizer()
+        return observations.map {
+            normalizer.sample(agent: $0.agent, cohort: $0.cohort, time: $0.time, counters: $0.counters, spans: $0.spans, histograms: $0.histograms)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import BellwetherCore
+import Foundation
+
+/// Wald's sequential probability ratio test on the canary's records one by one, with the true
+/// failure probabilities known: the floor on records-to-detection that no method can beat at
+/// the same error rates (Wald–Wolfowitz optimality).
+///
+/// Each record of agent i adds log(p1ᵢ/p0ᵢ) if it failed and log((1−p1ᵢ)/(1−p0ᵢ)) if not, where
+/// p0ᵢ is the agent's stable-version probability and p1ᵢ its probability under the alternative
+/// (its true canary probability in A/B; twice p0ᵢ in A/A, where only false alarms are of
+/// interest). It alarms when the sum reaches log((1−β)/α) and accepts H0 at log(β/(1−α)).
+/// Reports arrive as counts, so the records within one are put in a random order (they are
+/// exchangeable), drawn from the oracle's own generator.
+public struct WaldOracle: Sendable {
+    public var alpha: Double
+    public var beta: Double
+
+    public init(alpha: Double = 0.01, beta: Double = 0.01) {
+        self.alpha = alpha
+        self.beta = beta
+    }
+
+    public struct Outcome: Sendable, Hashable {
+        public var alarmed: Bool
+        /// Canary records read when the test stopped (alarm or acceptance); nil if it never did.
+        public var records: Int?
+    }
+
+    /// - Parameters:
+    ///   - reports: the canary's ground truth in time order, up to the end of the bake.
+    ///   - alternativeFactor: when set, H1 is p0ᵢ × this factor instead of the true canary rate.
+    public func run(_ reports: [CanaryReport], alternativeFactor: Double? = nil, random: inout SplitMix64) -> Outcome {
+        let upper = log((1 - beta) / alpha)
+        let lower = log(beta / (1 - alpha))
+        var sum = 0.0
+        var read = 0
+        for report in reports {
+            let p0 = report.stableProbability
+            let p1 = min(alternativeFactor.map { p0 * $0 } ?? report.canaryProbability, 1 - 1e-12)
+            guard p1 != p0 else { read += report.records; continue }
+            let onFailure = log(p1 / p0)
+            let onSuccess = log1p(-p1) - log1p(-p0)
+            var failuresLeft = report.failures
+            var recordsLeft = report.records
+            while recordsLeft > 0 {
+                let failed = Double(failuresLeft) > Double(recordsLeft) * random.openUnit()
+                if failed { failuresLeft -= 1 }
+                recordsLeft -= 1
+                read += 1
+                sum += failed ? onFailure : onSuccess
+                if sum >= upper { return Outcome(alarmed: true, records: read) }
+                if sum <= lower { return Outcome(alarmed: false, records: read) }
+            }
+        }
+        return Outcome(alarmed: false, records: nil)
+    }
+}
