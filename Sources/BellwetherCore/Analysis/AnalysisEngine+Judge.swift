@@ -61,7 +61,7 @@ extension AnalysisEngine {
         result.eValue = outcome.eValue.map { min($0, 1e300) }
         let logE = outcome.eValue.map { log($0) }
         result.pValue = min(1, exp(-max(largestLogE, logE ?? 0)))
-        result.agentAllowance = outcome.allowance.finite
+        result.agentSpread = outcome.spread
         result.agentVariation = outcome.variation
         result.needed = outcome.needed
         return (result, logE)

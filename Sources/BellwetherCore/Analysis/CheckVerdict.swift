@@ -51,7 +51,7 @@ public struct CheckVerdict: Sendable, Hashable, Codable {
     public var detail: String
     /// Estimated canary/baseline ratio of the tested rate (failure ratio, exceedance, throughput).
     public var ratio: Double?
-    /// Bounds on that ratio, valid uniformly over time and including the between-agent allowance.
+    /// Bounds on that ratio, valid uniformly over time and with the between-agent spread integrated out.
     public var ratioLower: Double?
     public var ratioUpper: Double?
     /// The largest ratio the tolerance accepts (smallest, for `worseWhen: lower`).
@@ -62,8 +62,9 @@ public struct CheckVerdict: Sendable, Hashable, Codable {
     public var eValue: Double?
     /// Always-valid p-value: 1 / the largest e-value seen so far, capped at 1.
     public var pValue: Double?
-    /// Multiplicative allowance for which agents landed in which cohort (1 = none needed).
-    public var agentAllowance: Double?
+    /// Standard deviation of the log canary/baseline factor allowed for which agents landed in
+    /// which cohort (0 = the agents look alike), integrated out of the test.
+    public var agentSpread: Double?
     /// Estimated between-agent coefficient of variation of the rate.
     public var agentVariation: Double?
     public var needed: EvidenceNeeded?

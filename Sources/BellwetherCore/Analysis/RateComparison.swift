@@ -1,12 +1,12 @@
 import Foundation
 
 /// The judge for one check: canary against baseline on event counts, with the tolerance, the
-/// between-agent allowance and the anytime-valid test combined into a verdict and its evidence.
+/// between-agent spread and the anytime-valid test combined into a verdict and its evidence.
 ///
-/// - fail: the e-value against "canary within tolerance, after allowing for which agents landed
-///   where" reaches 1/α. False fails are bounded by α however often this is evaluated.
-/// - pass: the time-uniform bound on the ratio rules out a regression of the design size
-///   (the tolerated ratio times `designFactor`).
+/// - fail: the e-value against "canary within tolerance", with the agent-sampling factor
+///   integrated out, reaches 1/α. False fails are bounded by α however often this is evaluated.
+/// - pass: the e-value against "canary worse by the design size" (the tolerated ratio times
+///   `designFactor`) reaches 1/`passLevel`: a regression that large is ruled out.
 /// - inconclusive: neither yet, with an estimate of the exposure still needed.
 public struct RateComparison: Sendable {
     public var direction: Direction
@@ -18,8 +18,12 @@ public struct RateComparison: Sendable {
     /// Whether to compute the time-uniform bounds on the ratio, which are evidence for people
     /// (a dozen e-value evaluations each) but play no part in the verdict.
     public var computesBounds: Bool
+    /// A pass needs the design-size regression rejected at this level: a canary that much worse
+    /// passes a look with probability at most this.
+    public var passLevel: Double
 
-    public init(direction: Direction, tolerance: Tolerance, alpha: Double, minAgents: Int, designFactor: Double = 2, computesBounds: Bool = true) {
+    public init(direction: Direction, tolerance: Tolerance, alpha: Double, minAgents: Int, designFactor: Double = 2, computesBounds: Bool = true, passLevel: Double = 0.05) {
+        self.passLevel = passLevel
         self.direction = direction
         self.tolerance = tolerance
         self.alpha = alpha
@@ -38,7 +42,7 @@ public struct RateComparison: Sendable {
         public var toleratedRatio: Double?
         public var designRatio: Double?
         public var eValue: Double?
-        public var allowance: Double?
+        public var spread: Double?
         public var variation: Double?
         public var needed: EvidenceNeeded?
     }
@@ -84,65 +88,66 @@ public struct RateComparison: Sendable {
         let logDesign = logTolerated + sign * log(designFactor)
 
         let agents = AgentHeterogeneity(canary: canaryAgents, baseline: referenceRate == nil ? baselineAgents : [])
-        let allowance = agents.allowance(alpha: alpha)
+        let spread = agents.spread()
         var outcome = Outcome(
             verdict: .inconclusive, reason: "",
             toleratedRatio: exp(logTolerated), designRatio: exp(logDesign),
-            allowance: exp(allowance), variation: agents.variance.squareRoot()
+            spread: spread.isFinite ? spread : nil, variation: agents.variance.squareRoot()
         )
         if let estimate = test.pointEstimate { outcome.ratio = exp(estimate) }
         else if canary.exposure > 0, baseline.exposure > 0, baseline.events > 0 { outcome.ratio = 0 }
 
-        guard allowance.isFinite else {
-            outcome.reason = "agents differ too much to compare with \(canaryCount) canary and \(baselineCount) baseline agents"
-            outcome.needed = EvidenceNeeded(blocker: "more agents per cohort")
+        guard spread.isFinite else {
+            outcome.reason = "agents differ too much to compare \(canaryCount) canary with \(baselineCount) baseline agents"
+            outcome.needed = EvidenceNeeded(blocker: "more agents, or agents with more even traffic, in each cohort")
             return outcome
         }
-        let threshold = log(1 / alpha)
-        let logE = test.logEValue(againstLogNull: logTolerated + sign * allowance, worseWhen: direction)
+        let logE = test.logEValue(againstLogNull: logTolerated, worseWhen: direction, spread: spread)
         outcome.eValue = exp(logE)
         if computesBounds {
-            let bounds = test.logRatioBounds(alpha: alpha)
-            outcome.lower = exp(bounds.lower - allowance)
-            outcome.upper = exp(bounds.upper + allowance)
+            let bounds = test.logRatioBounds(alpha: alpha, spread: spread)
+            outcome.lower = exp(bounds.lower)
+            outcome.upper = exp(bounds.upper)
         }
         let bound = direction == .higher ? outcome.lower : outcome.upper
-        if logE >= threshold {
+        if logE >= log(1 / alpha) {
             outcome.verdict = .fail
             outcome.reason = bound.map { "ratio \(direction == .higher ? "at least" : "at most") \(Self.format($0)) against \(Self.format(outcome.toleratedRatio)) tolerated" }
                 ?? "ratio beyond the \(Self.format(outcome.toleratedRatio)) tolerated"
             return outcome
         }
-        // Pass: the design-size regression is itself rejected, i.e. the time-uniform bound on
-        // the far side lies within it.
-        let designRejected = test.logEValue(againstLogNull: logDesign - sign * allowance, worseWhen: direction == .higher ? .lower : .higher) >= threshold
-        if designRejected {
+        // Pass: the design-size regression is itself rejected from the other side.
+        let opposite: Direction = direction == .higher ? .lower : .higher
+        if test.logEValue(againstLogNull: logDesign, worseWhen: opposite, spread: spread) >= log(1 / passLevel) {
             let far = direction == .higher ? outcome.upper : outcome.lower
             outcome.verdict = .pass
             outcome.reason = "a \(Self.format(outcome.designRatio)) regression is ruled out"
-                + (far.map { " (ratio \(direction == .higher ? "at most" : "at least") \(Self.format($0)))" } ?? "")
+                + (far.map { " (ratio \(direction == .higher ? "at most" : "at least") \(Self.format($0)) at \(Self.percent(alpha)) confidence)" } ?? "")
             return outcome
         }
-        outcome.needed = needed(canary: canary, baseline: baseline, separation: abs(logDesign - logTolerated) - allowance, elapsed: elapsed, known: referenceRate != nil)
+        outcome.needed = needed(canary: canary, baseline: baseline, separation: abs(logDesign - logTolerated), spread: spread, elapsed: elapsed, known: referenceRate != nil)
         outcome.reason = "not enough evidence yet"
         return outcome
     }
 
     /// Exposure still needed to tell the tolerated ratio from the design ratio, by the normal
-    /// approximation to the test: information I = 1/Var(log ratio) must reach
-    /// 2·log(K/α)/d², d the separation on the log scale left after the agent allowance.
-    func needed(canary: EventCounts, baseline: EventCounts, separation: Double, elapsed: Double, known: Bool) -> EvidenceNeeded {
-        guard separation > 0.01 else {
+    /// approximation to the test: the variance of the log ratio, Poisson part 1/X_c + 1/X_b
+    /// plus the agent spread², must come down to d²/(2·log(K/β)). The Poisson part shrinks as
+    /// data accumulate; the agent spread does not, and when it alone is too wide no amount of
+    /// waiting will do.
+    func needed(canary: EventCounts, baseline: EventCounts, separation: Double, spread: Double, elapsed: Double, known: Bool) -> EvidenceNeeded {
+        let allowed = separation * separation / (2 * log(Double(SequentialRateRatioTest.logEffects.count) / passLevel)) - spread * spread
+        guard allowed > 1e-6 else {
             return EvidenceNeeded(blocker: "agents differ too much for a regression of design size to show; more canary agents are needed")
         }
-        let canaryEvents = max(canary.events, 0.5)
-        let baselineEvents = known ? Double.infinity : max(baseline.events, 0.5)
-        let information = 1 / (1 / canaryEvents + 1 / baselineEvents)
-        let required = 2 * log(Double(SequentialRateRatioTest.logEffects.count) / alpha) / (separation * separation)
-        let factor = max(0, required / information - 1)
-        let exposure = canary.exposure * factor
+        let poisson = 1 / max(canary.events, 0.5) + (known ? 0 : 1 / max(baseline.events, 0.5))
+        let factor = max(0, poisson / allowed - 1)
         let seconds = elapsed > 0 && canary.exposure > 0 ? elapsed * factor : nil
-        return EvidenceNeeded(canaryExposure: exposure, seconds: seconds)
+        return EvidenceNeeded(canaryExposure: canary.exposure * factor, seconds: seconds)
+    }
+
+    static func percent(_ alpha: Double) -> String {
+        String(format: "%g%%", (1 - alpha) * 100)
     }
 
     static func format(_ ratio: Double?) -> String {

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How much agents differ from one another beyond chance, and the allowance that difference
+/// How much agents differ from one another beyond chance, and the spread that difference
 /// demands of any canary-versus-baseline comparison.
 ///
 /// Agents see different data, so their true rates differ: agent i's events are Poisson with mean
@@ -11,15 +11,18 @@ import Foundation
 /// a test that ignores it rolls back healthy versions whenever the canary happens to hold busier
 /// or pickier agents. This type estimates σ² by the method of moments from the per-agent totals
 /// of both cohorts (each around its own cohort rate, so a real regression does not inflate it),
-/// and turns it into a one-sided allowance on the log ratio using Student's t with the agents'
-/// degrees of freedom: with three agents a side the allowance is wide; with sixty it is tight.
+/// and turns it into the spread of the agent-sampling factor that `SequentialRateRatioTest`
+/// integrates out. The estimate rests on the cohorts' *effective* numbers of agents (Kish:
+/// 1/Σw², so one agent carrying most of the traffic counts as about one), and an upper
+/// confidence bound of it is used, so a few agents that happen to look alike are not taken for a
+/// homogeneous fleet: with three agents a side the spread is wide; with sixty it is tight.
 public struct AgentHeterogeneity: Sendable, Hashable {
     /// Estimated squared coefficient of variation of per-agent rates (≥ 0).
     public let variance: Double
     /// Σw² of each cohort: the reciprocal of its effective number of agents.
     public let canaryConcentration: Double
     public let baselineConcentration: Double
-    /// Degrees of freedom of the variance estimate: agents minus one, per cohort, summed.
+    /// Degrees of freedom of the variance estimate: effective agents minus one, per cohort, summed.
     public let degreesOfFreedom: Double
 
     /// - Parameters: per-agent totals (events, exposure) of each cohort since the step began.
@@ -47,19 +50,25 @@ public struct AgentHeterogeneity: Sendable, Hashable {
         variance = scale > 0 ? max(0, excess / scale) : 0
         canaryConcentration = concentrations[0]
         baselineConcentration = concentrations[1]
-        degreesOfFreedom = Double(max(0, cohorts[0].count - 1) + max(0, cohorts[1].count - 1))
+        degreesOfFreedom = concentrations.reduce(0) { $0 + ($1 > 0 ? max(0, 1 / $1 - 1) : 0) }
     }
 
-    /// Standard deviation of the log ratio that comes from which agents landed in which cohort.
+    /// Standard deviation of the log ratio that comes from which agents landed in which cohort,
+    /// at the point estimate of the variance.
     public var standardError: Double {
         (variance * (canaryConcentration + baselineConcentration)).squareRoot()
     }
 
-    /// The one-sided allowance on the log ratio at level `alpha`: the agent-sampling difference
-    /// exceeds it with probability at most `alpha` (Student's t on the agents' degrees of freedom).
-    public func allowance(alpha: Double) -> Double {
+    /// The spread to integrate out: the standard error at the upper `confidence` bound of the
+    /// variance (χ² on the effective degrees of freedom, by Wilson–Hilferty). Infinite when the
+    /// agents cannot support an estimate at all (less than one effective degree of freedom).
+    public func spread(confidence: Double = 0.05) -> Double {
         guard variance > 0 else { return 0 }
         guard degreesOfFreedom >= 1 else { return .infinity }
-        return SpecialFunctions.studentTUpperQuantile(alpha, df: degreesOfFreedom) * standardError
+        let df = degreesOfFreedom
+        let z = SpecialFunctions.normalUpperQuantile(confidence)
+        let cube = 1 - 2 / (9 * df) - z * (2 / (9 * df)).squareRoot()
+        let lowerChiSquare = df * pow(max(cube, 1e-3), 3)
+        return (variance * df / lowerChiSquare * (canaryConcentration + baselineConcentration)).squareRoot()
     }
 }

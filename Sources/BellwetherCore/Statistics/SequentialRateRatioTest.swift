@@ -17,8 +17,15 @@ import Foundation
 /// ρ that hold uniformly over time.
 ///
 /// The test grows one interval at a time (`append`), so watching a step for hours costs the same
-/// per look as watching it for minutes: e-values are exact sums over the informative intervals,
-/// and the bounds are read from the log-likelihood kept on a fixed grid of ratios.
+/// per look as watching it for minutes: the log-likelihood is kept on a fixed grid of ratios and
+/// interpolated between grid points.
+///
+/// Agents differ, and the canary and baseline are different agents, so their pooled rates differ
+/// by a factor e^U even between identical versions (see `AgentHeterogeneity`). Passing the
+/// spread of U integrates that factor out of the likelihood. The likelihood ratio of two such
+/// marginal models is still a martingale under the null (now including the agent draw), so the
+/// false-alarm bound holds with the agents' variation taken into account; as data accumulate the
+/// evidence saturates at what the agent draw allows, instead of growing without bound.
 public struct SequentialRateRatioTest: Sendable {
     /// Log effect sizes of the mixture's alternatives.
     public static let logEffects: [Double] = (0..<7).map { 0.05 * pow(2, Double($0)) }
@@ -37,7 +44,7 @@ public struct SequentialRateRatioTest: Sendable {
     static let gridRadius = 240
     static let effectSteps = logEffects.map { Int(($0 / gridStep).rounded()) }
 
-    private(set) var terms: [Term] = []
+    private(set) var intervalCount = 0
     private var canaryTotal = EventCounts()
     private var baselineTotal = EventCounts()
     private var grid = [Double](repeating: 0, count: 2 * gridRadius + 1)
@@ -57,16 +64,13 @@ public struct SequentialRateRatioTest: Sendable {
             totalEvents: pair.canary.events + pair.baseline.events,
             logExposureRatio: log(pair.canary.exposure) - log(pair.baseline.exposure)
         )
-        terms.append(term)
+        intervalCount += 1
         canaryTotal += pair.canary
         baselineTotal += pair.baseline
         for index in grid.indices {
             grid[index] += Self.logLikelihood(term, logRatio: Self.gridStep * Double(index - Self.gridRadius))
         }
     }
-
-    /// Number of informative intervals so far.
-    public var intervalCount: Int { terms.count }
 
     /// log θ·f_c + log(1-θ)·f_b with θ = e^{r+c}/(1 + e^{r+c}), up to a constant in r.
     private static func logLikelihood(_ term: Term, logRatio: Double) -> Double {
@@ -75,38 +79,95 @@ public struct SequentialRateRatioTest: Sendable {
         return term.canaryEvents * x - term.totalEvents * softplus
     }
 
-    /// Conditional log-likelihood of the rate ratio ρ = e^{logRatio}, up to a constant.
+    /// Conditional log-likelihood of the rate ratio ρ = e^{logRatio}, up to a constant, read
+    /// from the grid by four-point (cubic) interpolation: its error is of the order of 10⁻⁸ nat
+    /// per event, far under anything a decision could notice. −∞ outside the grid.
     public func logLikelihood(logRatio: Double) -> Double {
-        terms.reduce(0) { $0 + Self.logLikelihood($1, logRatio: logRatio) }
+        let position = logRatio / Self.gridStep + Double(Self.gridRadius)
+        let base = Int(position.rounded(.down))
+        guard base >= 1, base + 2 < grid.count else {
+            if base == 0 || base + 2 == grid.count, grid.indices.contains(base) { return grid[base] }
+            return -.infinity
+        }
+        let t = position - Double(base)
+        let p0 = grid[base - 1], p1 = grid[base], p2 = grid[base + 1], p3 = grid[base + 2]
+        return p0 * (-t * (t - 1) * (t - 2) / 6) + p1 * ((t + 1) * (t - 1) * (t - 2) / 2)
+            + p2 * (-(t + 1) * t * (t - 2) / 2) + p3 * ((t + 1) * t * (t - 1) / 6)
     }
 
+    /// Log-likelihood of ρ when the canary's pooled rate is also off by a factor e^U,
+    /// U ~ Normal(0, spread²), for which agents landed in which cohort: log ∫ L(ρe^u) φ(u) du.
+    ///
+    /// The integrand is log-concave, so adaptive Gauss–Hermite quadrature around its mode (as
+    /// mixed models compute their likelihoods) is accurate with seven nodes.
+    public func marginalLogLikelihood(logRatio: Double, spread: Double) -> Double {
+        guard spread > 1e-6 else { return logLikelihood(logRatio: logRatio) }
+        let variance = spread * spread
+        func integrand(_ u: Double) -> Double { logLikelihood(logRatio: logRatio + u) - u * u / (2 * variance) }
+        // Newton's method for the mode, on numerical derivatives of the interpolant.
+        var mode = 0.0
+        let h = 1e-3
+        var curvature = 1 / variance
+        for _ in 0..<30 {
+            let here = integrand(mode), up = integrand(mode + h), down = integrand(mode - h)
+            guard here.isFinite, up.isFinite, down.isFinite else { break }
+            let slope = (up - down) / (2 * h)
+            curvature = max(-(up - 2 * here + down) / (h * h), 1 / variance)
+            let step = max(-1, min(1, slope / curvature))
+            mode += step
+            if abs(step) < 1e-7 { break }
+        }
+        let scale = (2 / curvature).squareRoot()
+        let terms = zip(Self.hermiteNodes, Self.hermiteWeights).map { node, weight in
+            log(weight) + node * node + integrand(mode + scale * node)
+        }
+        let top = terms.max() ?? -.infinity
+        guard top.isFinite else { return -.infinity }
+        let sum = terms.reduce(0) { $0 + exp($1 - top) }
+        return top + log(sum * scale) - log((2 * Double.pi * variance).squareRoot())
+    }
+
+    /// Physicists' Gauss–Hermite nodes and weights, n = 7: ∫ e^{−x²} f(x) dx ≈ Σ wᵢ f(xᵢ).
+    static let hermiteNodes: [Double] = [-2.651961356835233, -1.673551628767471, -0.816287882858965, 0, 0.816287882858965, 1.673551628767471, 2.651961356835233]
+    static let hermiteWeights: [Double] = [0.0009717812450995, 0.0545155828191270, 0.4256072526101278, 0.8102646175568073, 0.4256072526101278, 0.0545155828191270, 0.0009717812450995]
+
     /// Log of the mixture e-value against the null "ρ ≤ e^{logNull}" (`.higher`) or
-    /// "ρ ≥ e^{logNull}" (`.lower`). Exact.
-    public func logEValue(againstLogNull logNull: Double, worseWhen direction: Direction) -> Double {
+    /// "ρ ≥ e^{logNull}" (`.lower`), the agent-sampling factor integrated out with `spread`.
+    public func logEValue(againstLogNull logNull: Double, worseWhen direction: Direction, spread: Double = 0) -> Double {
         let sign = direction == .higher ? 1.0 : -1.0
-        let null = logLikelihood(logRatio: logNull)
-        return logMeanExp(Self.logEffects.map { logLikelihood(logRatio: logNull + sign * $0) - null })
+        let null = marginalLogLikelihood(logRatio: logNull, spread: spread)
+        return logMeanExp(Self.logEffects.map { marginalLogLikelihood(logRatio: logNull + sign * $0, spread: spread) - null })
     }
 
     /// Bounds on log ρ holding uniformly over time with probability 1 - α on each side: the
     /// largest null still rejected from below and the smallest rejected from above, to within
     /// the grid's interpolation; ±∞ where the data do not reach that far yet.
-    public func logRatioBounds(alpha: Double) -> (lower: Double, upper: Double) {
+    public func logRatioBounds(alpha: Double, spread: Double = 0) -> (lower: Double, upper: Double) {
         let threshold = log(1 / alpha)
         let start = min(max(Int((smoothedEstimate / Self.gridStep).rounded()) + Self.gridRadius, 0), grid.count - 1)
+        var marginal = [Double?](repeating: nil, count: grid.count)
+        func marginalAt(_ index: Int) -> Double {
+            if let value = marginal[index] { return value }
+            let value = marginalLogLikelihood(logRatio: gridRatio(index), spread: spread)
+            marginal[index] = value
+            return value
+        }
         return (
-            crossing(from: start, step: -1, threshold: threshold, direction: .higher) ?? -.infinity,
-            crossing(from: start, step: 1, threshold: threshold, direction: .lower) ?? .infinity
+            crossing(from: start, step: -1, threshold: threshold, direction: .higher, marginal: marginalAt) ?? -.infinity,
+            crossing(from: start, step: 1, threshold: threshold, direction: .lower, marginal: marginalAt) ?? .infinity
         )
     }
 
     /// Walks the grid from `start` by `step` to the first null the test rejects, and
     /// interpolates where log E crosses the threshold between it and the grid point before.
-    private func crossing(from start: Int, step: Int, threshold: Double, direction: Direction) -> Double? {
+    private func crossing(from start: Int, step: Int, threshold: Double, direction: Direction, marginal: (Int) -> Double) -> Double? {
         var previous: (index: Int, value: Double)?
         var index = start
+        let sign = direction == .higher ? 1 : -1
         while grid.indices.contains(index) {
-            if let value = gridLogEValue(at: index, direction: direction) {
+            if let farthest = Self.effectSteps.last, grid.indices.contains(index + sign * farthest) {
+                let null = marginal(index)
+                let value = logMeanExp(Self.effectSteps.map { marginal(index + sign * $0) - null })
                 if value >= threshold {
                     guard let previous, previous.value < threshold else { return gridRatio(index) }
                     let fraction = (threshold - previous.value) / (value - previous.value)
@@ -121,13 +182,6 @@ public struct SequentialRateRatioTest: Sendable {
 
     private func gridRatio(_ index: Int) -> Double {
         Self.gridStep * Double(index - Self.gridRadius)
-    }
-
-    /// The mixture's log e-value at a grid null, or nil where its alternatives leave the grid.
-    private func gridLogEValue(at index: Int, direction: Direction) -> Double? {
-        let sign = direction == .higher ? 1 : -1
-        guard let farthest = Self.effectSteps.last, grid.indices.contains(index + sign * farthest) else { return nil }
-        return logMeanExp(Self.effectSteps.map { grid[index + sign * $0] - grid[index] })
     }
 
     /// The pooled log rate ratio, when both cohorts have events; nil otherwise.

@@ -42,13 +42,13 @@ import Testing
         #expect(abs(mean - 0.284) < 0.04)
     }
 
-    @Test func fewerAgentsMeanAWiderAllowance() {
+    @Test func fewerAgentsMeanAWiderSpread() {
         var rng = SplitMix64(seed: 3)
         let small = AgentHeterogeneity(canary: agents(3, records: 100_000, rate: 0.01, sigma: 0.5, rng: &rng), baseline: agents(3, records: 100_000, rate: 0.01, sigma: 0.5, rng: &rng))
         let large = AgentHeterogeneity(canary: agents(30, records: 100_000, rate: 0.01, sigma: 0.5, rng: &rng), baseline: agents(30, records: 100_000, rate: 0.01, sigma: 0.5, rng: &rng))
         #expect(small.degreesOfFreedom == 4)
         #expect(large.degreesOfFreedom == 58)
-        #expect(small.allowance(alpha: 0.01) > 2 * large.allowance(alpha: 0.01))
+        #expect(small.spread() > 2 * large.spread())
     }
 
     @Test func busierAgentsWeighMore() {
@@ -59,5 +59,17 @@ import Testing
         )
         #expect(abs(even.canaryConcentration - 0.25) < 1e-12)
         #expect(skewed.canaryConcentration > 0.9, "one agent with 97% of the traffic is nearly one effective agent")
+        #expect(abs(even.degreesOfFreedom - 3) < 1e-9)
+        #expect(skewed.degreesOfFreedom < 0.1, "and leaves almost nothing to estimate a variance from")
+    }
+
+    @Test func withoutAnEffectiveDegreeOfFreedomTheSpreadIsUnbounded() {
+        let two = AgentHeterogeneity(
+            canary: [EventCounts(events: 30, exposure: 1000), EventCounts(events: 1, exposure: 10)],
+            baseline: [EventCounts(events: 10, exposure: 1000)]
+        )
+        #expect(two.variance > 0)
+        #expect(two.degreesOfFreedom < 1)
+        #expect(two.spread() == .infinity)
     }
 }
