@@ -90,7 +90,7 @@ extension RolloutController {
             }
             return nil
         }
-        if transition.to == transition.from, event.kind != RolloutEvent.agentsConverged(step: 0).kind {
+        if transition.to == transition.from, !event.startsAnalysis {
             return nil
         }
         do {
@@ -104,5 +104,13 @@ extension RolloutController {
             logger.error("cannot record a transition of rollout \(rollout.id)", metadata: ["error": "\(error)"])
             return nil
         }
+    }
+}
+
+private extension RolloutEvent {
+    /// Convergence is recorded even when it leaves the state as it is: the step's analysis and
+    /// bake count from it (`StepWindow.convergedAt`).
+    var startsAnalysis: Bool {
+        if case .agentsConverged = self { true } else { false }
     }
 }
