@@ -35,6 +35,24 @@ import Testing
         #expect(try harness.desiredVersions().values.count { $0 == F.target } == 4)
     }
 
+    @Test func aPausedRolloutStillRollsBackAFaultyCanary() async throws {
+        // Given a faulty target version under a rolling-back check, paused as soon as it converged
+        var fleet = TestFleet()
+        fleet.failureRatio[F.target] = 0.05
+        var harness = try ControllerHarness(fleet: fleet)
+        try harness.start()
+        try await harness.run(for: 20)
+        #expect(try harness.auditKinds() == ["created", "start", "agents-converged"])
+        try command(.pause, on: harness)
+
+        // When the controller keeps judging the halted step
+        let final = try await harness.run(until: \.isTerminal)
+
+        // Then the failing check still rolls the canary back: halted is frozen for promotion, not for safety
+        #expect(final == .rolledBack)
+        #expect(try harness.auditKinds() == ["created", "start", "agents-converged", "pause", "check-failed", "rollback-converged"])
+    }
+
     @Test func resumingRestartsTheStepsBake() async throws {
         // Given a rollout paused after its canary converged
         var harness = try ControllerHarness()
