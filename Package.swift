@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // Pure core: policy, rollout state machine, cohorts, statistics, judge. No I/O.
@@ -28,6 +30,17 @@ let package = Package(
         .target(
             name: "BellwetherStore",
             dependencies: ["BellwetherCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        // The control loop: drives every active rollout through its steps on an injected clock,
+        // from the store's state alone, so a restart resumes where the last commit left it.
+        .target(
+            name: "BellwetherController",
+            dependencies: [
+                "BellwetherCore", "BellwetherStore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The command-line surface; command bodies call library code and do no work themselves.
@@ -56,6 +69,15 @@ let package = Package(
         .testTarget(name: "BellwetherCoreTests", dependencies: ["BellwetherCore"], swiftSettings: swiftSettings),
         .testTarget(name: "BellwetherScenariosTests", dependencies: ["BellwetherScenarios", "BellwetherCore"], swiftSettings: swiftSettings),
         .testTarget(name: "BellwetherStoreTests", dependencies: ["BellwetherStore", "BellwetherTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BellwetherControllerTests",
+            dependencies: [
+                "BellwetherController",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BellwetherCLITests",
             dependencies: ["BellwetherCLI", "BellwetherTestSupport"],

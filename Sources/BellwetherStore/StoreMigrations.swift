@@ -12,6 +12,9 @@ enum StoreMigrations {
         migrator.registerMigration("v2: observations") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3: evaluations") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -94,5 +97,27 @@ enum StoreMigrations {
         ) STRICT;
         CREATE INDEX observation_on_agent_at ON observation(agent, at);
         CREATE INDEX observation_on_at ON observation(at);
+        """
+
+    /// The controller's judgement at each analysis-interval boundary of a step: verdicts and the
+    /// decision as JSON (`CheckVerdict`s, `StepDecision`), or the problem that kept it from judging.
+    /// A step's window is identified by its start (a resumed step opens a new window), and each
+    /// boundary of a window is recorded once: a controller restarted mid-step finds what it had
+    /// already judged and does not write it again.
+    private static let v3 = """
+        CREATE TABLE evaluation (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            rolloutID TEXT NOT NULL REFERENCES rollout(id) ON DELETE RESTRICT,
+            step INTEGER NOT NULL CHECK (step >= 0),
+            windowStart REAL NOT NULL,
+            boundary INTEGER NOT NULL CHECK (boundary >= 1),
+            at REAL NOT NULL,
+            verdicts TEXT NOT NULL CHECK (json_valid(verdicts)),
+            decision TEXT CHECK (decision IS NULL OR json_valid(decision)),
+            problem TEXT,
+            CHECK (problem IS NULL OR decision IS NULL),
+            UNIQUE (rolloutID, step, windowStart, boundary)
+        ) STRICT;
+        CREATE INDEX evaluation_on_rolloutID ON evaluation(rolloutID, id);
         """
 }

@@ -1,0 +1,88 @@
+import BellwetherCore
+import Foundation
+import Testing
+
+/// The test clock: time moves only when told, and sleepers wake in order, or on cancellation.
+@Suite struct ManualClockTests {
+    let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+
+    @Test func aDeadlineAlreadyReachedDoesNotWait() async throws {
+        let clock = ManualClock(now: t0)
+        try await clock.sleep(until: t0)
+        try await clock.sleep(until: t0.addingTimeInterval(-5))
+        #expect(clock.now == t0)
+    }
+
+    @Test func advancingWakesTheSleepersWhoseDeadlinePassedInTheOrderTheySlept() async throws {
+        // Given three sleepers, registered in order
+        let clock = ManualClock(now: t0)
+        let (woken, wakes) = AsyncStream.makeStream(of: Int.self)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (index, delay) in [(1, 10.0), (2, 10.0), (3, 20.0)] {
+                group.addTask {
+                    try await clock.sleep(until: self.t0.addingTimeInterval(delay))
+                    wakes.yield(index)
+                }
+                while clock.sleeperCount < index { await Task.yield() }
+            }
+            var iterator = woken.makeAsyncIterator()
+
+            // When the clock reaches the first two deadlines
+            clock.advance(by: 10)
+            // Then those two wake, in order, and the third still sleeps
+            #expect(await iterator.next() == 1)
+            #expect(await iterator.next() == 2)
+            #expect(clock.sleeperCount == 1)
+
+            // When it reaches the third
+            clock.advance(to: t0.addingTimeInterval(25))
+            #expect(await iterator.next() == 3)
+            try await group.waitForAll()
+        }
+        #expect(clock.now == t0.addingTimeInterval(25))
+    }
+
+    @Test func aCancelledSleeperWakesAtOnceWithCancellationAndIsForgotten() async throws {
+        let clock = ManualClock(now: t0)
+        let sleeper = Task { try await clock.sleep(until: self.t0.addingTimeInterval(60)) }
+        while clock.sleeperCount < 1 { await Task.yield() }
+
+        sleeper.cancel()
+
+        await #expect(throws: CancellationError.self) { try await sleeper.value }
+        #expect(clock.sleeperCount == 0)
+    }
+
+    @Test func aTaskCancelledBeforeItSleepsDoesNotSleep() async throws {
+        let clock = ManualClock(now: t0)
+        let sleeper = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await clock.sleep(until: self.t0.addingTimeInterval(60))
+        }
+        await #expect(throws: CancellationError.self) { try await sleeper.value }
+        #expect(clock.sleeperCount == 0)
+    }
+
+    @Test func aScaledClockRunsSpeedTimesFasterFromItsOrigin() async throws {
+        // Given a clock at 1000× made between two readings of real time
+        let real = ContinuousClock()
+        let beforeMaking = real.now
+        let clock = ScaledClock(speed: 1000, origin: t0)
+        let afterMaking = real.now
+
+        // When it sleeps 20 controller seconds
+        try await clock.sleep(until: t0.addingTimeInterval(20))
+        let beforeReading = real.now
+        let now = clock.now
+        let afterReading = real.now
+
+        // Then it woke no earlier, and it reads 1000× the real time elapsed since it was made
+        #expect(now >= t0.addingTimeInterval(20))
+        #expect(now.timeIntervalSince(t0) <= 1000 * seconds(beforeMaking.duration(to: afterReading)))
+        #expect(now.timeIntervalSince(t0) >= 1000 * seconds(afterMaking.duration(to: beforeReading)))
+    }
+
+    private func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}
