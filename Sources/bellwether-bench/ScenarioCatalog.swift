@@ -19,6 +19,9 @@ enum ScenarioCatalog {
         FleetScenario(name: "aa-restarts", canaryAgents: 20, baselineAgents: 20, restartsPerHour: 2),
         FleetScenario(name: "aa-dropouts", canaryAgents: 20, baselineAgents: 20, dropoutShare: 0.25),
         FleetScenario(name: "ab-10x", canaryAgents: 10, baselineAgents: 40, effect: .multiply(factor: 10)),
+        // The silent killer on a rare record kind: 0.02% → 0.2%. The oracle needs ~1,600 canary
+        // records, several 30 s looks' worth, so the comparison is not one of look cadence.
+        FleetScenario(name: "ab-10x-rare", canaryAgents: 10, baselineAgents: 40, baseFailureRate: 0.0002, effect: .multiply(factor: 10)),
         FleetScenario(name: "ab-10x-heterogeneous", canaryAgents: 10, baselineAgents: 40, trafficSigma: heterogeneousTraffic, failureSigma: heterogeneousFailures, effect: .multiply(factor: 10)),
         FleetScenario(name: "ab-2x", canaryAgents: 10, baselineAgents: 40, effect: .multiply(factor: 2)),
         FleetScenario(name: "ab-1.5x", canaryAgents: 10, baselineAgents: 40, effect: .multiply(factor: 1.5)),

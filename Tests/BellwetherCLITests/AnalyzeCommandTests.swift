@@ -34,6 +34,7 @@ import Testing
         let decision = try #require(output.last)
         #expect(decision["decision"] as? String == "rollback")
         #expect(decision["check"] as? String == "enrichment-failure-ratio")
+        #expect(decision["time"] as? Double == 1764000060.942)
         let verdicts = output.dropLast()
         #expect(verdicts.count % 4 == 0, "one line per check per evaluation")
         for verdict in verdicts {
@@ -41,7 +42,16 @@ import Testing
             let canary = try #require(verdict["canary"] as? [String: Any])
             #expect(canary["n"] is Double && canary["agents"] as? Int == 3)
             #expect(verdict["detail"] is String && verdict["time"] is Double)
+            if let lower = verdict["ratioLower"] as? Double, let upper = verdict["ratioUpper"] as? Double {
+                #expect(lower <= upper)
+            }
         }
+        // Bounds on the difference bracket the observed difference of the failing check.
+        let failing = try #require(verdicts.first { $0["verdict"] as? String == "fail" })
+        let canaryValue = try #require((failing["canary"] as? [String: Any])?["value"] as? Double)
+        let baselineValue = try #require((failing["baseline"] as? [String: Any])?["value"] as? Double)
+        let differenceLower = try #require(failing["differenceLower"] as? Double)
+        #expect(differenceLower > 0 && differenceLower < canaryValue - baselineValue)
         // Evaluations fall on interval boundaries after the first line's time.
         let times = Set(verdicts.compactMap { $0["time"] as? Double })
         #expect(times == [1764000030.942, 1764000060.942])

@@ -56,6 +56,10 @@ extension AnalysisEngine {
         result.ratio = outcome.ratio.finite
         result.ratioLower = outcome.lower.finite
         result.ratioUpper = outcome.upper.finite
+        if folded.threshold == nil, let baseline = baselineSummary.value {
+            result.differenceLower = outcome.lower.finite.map { baseline * ($0 - 1) }
+            result.differenceUpper = outcome.upper.finite.map { baseline * ($0 - 1) }
+        }
         result.toleratedRatio = outcome.toleratedRatio
         result.designRatio = outcome.designRatio
         result.eValue = outcome.eValue.map { min($0, 1e300) }

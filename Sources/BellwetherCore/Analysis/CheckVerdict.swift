@@ -54,6 +54,10 @@ public struct CheckVerdict: Sendable, Hashable, Codable {
     /// Bounds on that ratio, valid uniformly over time and with the between-agent spread integrated out.
     public var ratioLower: Double?
     public var ratioUpper: Double?
+    /// The same bounds on the difference canary − baseline, in the check's unit (for ratio,
+    /// spans and rate checks: the baseline's value times the ratio bound less one).
+    public var differenceLower: Double?
+    public var differenceUpper: Double?
     /// The largest ratio the tolerance accepts (smallest, for `worseWhen: lower`).
     public var toleratedRatio: Double?
     /// The ratio a regression must reach to count as "of design size" for a pass.

@@ -22,7 +22,7 @@ public struct RateComparison: Sendable {
     /// passes a look with probability at most this.
     public var passLevel: Double
 
-    public init(direction: Direction, tolerance: Tolerance, alpha: Double, minAgents: Int, designFactor: Double = 2, computesBounds: Bool = true, passLevel: Double = 0.05) {
+    public init(direction: Direction, tolerance: Tolerance, alpha: Double, minAgents: Int, designFactor: Double = 2, computesBounds: Bool = true, passLevel: Double = 0.1) {
         self.passLevel = passLevel
         self.direction = direction
         self.tolerance = tolerance

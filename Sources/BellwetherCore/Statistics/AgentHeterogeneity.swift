@@ -19,6 +19,10 @@ import Foundation
 public struct AgentHeterogeneity: Sendable, Hashable {
     /// Estimated squared coefficient of variation of per-agent rates (≥ 0).
     public let variance: Double
+    /// The moment equation behind it: Σ squared residuals = Poisson part + σ²·scale in expectation.
+    let squaredResiduals: Double
+    let poissonPart: Double
+    let scale: Double
     /// Σw² of each cohort: the reciprocal of its effective number of agents.
     public let canaryConcentration: Double
     public let baselineConcentration: Double
@@ -28,7 +32,7 @@ public struct AgentHeterogeneity: Sendable, Hashable {
     /// - Parameters: per-agent totals (events, exposure) of each cohort since the step began.
     public init(canary: [EventCounts], baseline: [EventCounts]) {
         let cohorts = [canary, baseline].map { $0.filter { $0.exposure > 0 } }
-        var excess = 0.0, scale = 0.0
+        var squaredResiduals = 0.0, poissonPart = 0.0, scale = 0.0
         var concentrations: [Double] = []
         for agents in cohorts {
             let exposure = agents.reduce(0) { $0 + $1.exposure }
@@ -44,10 +48,14 @@ public struct AgentHeterogeneity: Sendable, Hashable {
                 let residual = pair.0.events - pair.1 * events
                 return sum + residual * residual
             }
-            excess += squares - events * (1 - s2)
+            squaredResiduals += squares
+            poissonPart += events * (1 - s2)
             scale += events * events * (s2 - 2 * s3 + s2 * s2)
         }
-        variance = scale > 0 ? max(0, excess / scale) : 0
+        self.squaredResiduals = squaredResiduals
+        self.poissonPart = poissonPart
+        self.scale = scale
+        variance = scale > 0 ? max(0, (squaredResiduals - poissonPart) / scale) : 0
         canaryConcentration = concentrations[0]
         baselineConcentration = concentrations[1]
         degreesOfFreedom = concentrations.reduce(0) { $0 + ($1 > 0 ? max(0, 1 / $1 - 1) : 0) }
@@ -59,16 +67,21 @@ public struct AgentHeterogeneity: Sendable, Hashable {
         (variance * (canaryConcentration + baselineConcentration)).squareRoot()
     }
 
-    /// The spread to integrate out: the standard error at the upper `confidence` bound of the
-    /// variance (χ² on the effective degrees of freedom, by Wilson–Hilferty). Infinite when the
-    /// agents cannot support an estimate at all (less than one effective degree of freedom).
-    public func spread(confidence: Double = 0.05) -> Double {
-        guard variance > 0 else { return 0 }
+    /// The spread to integrate out: the agent-sampling standard error at an upper `confidence`
+    /// bound of σ², found by inverting the moment equation with the squared residuals read as
+    /// scaled χ² on the effective degrees of freedom (quantile by Wilson–Hilferty). Unlike a
+    /// multiple of the point estimate, this bound stays above zero when a few agents happen to
+    /// look alike, and shrinks towards the estimate as agents and events accumulate. Infinite
+    /// when the agents cannot support an estimate at all (less than one effective degree of
+    /// freedom).
+    public func spread(confidence: Double = 0.2) -> Double {
+        guard scale > 0 else { return 0 }
         guard degreesOfFreedom >= 1 else { return .infinity }
         let df = degreesOfFreedom
         let z = SpecialFunctions.normalUpperQuantile(confidence)
         let cube = 1 - 2 / (9 * df) - z * (2 / (9 * df)).squareRoot()
         let lowerChiSquare = df * pow(max(cube, 1e-3), 3)
-        return (variance * df / lowerChiSquare * (canaryConcentration + baselineConcentration)).squareRoot()
+        let upperVariance = max(0, (squaredResiduals * df / lowerChiSquare - poissonPart) / scale)
+        return (upperVariance * (canaryConcentration + baselineConcentration)).squareRoot()
     }
 }
