@@ -37,7 +37,7 @@ struct PolicyLintReport: Encodable, Sendable {
         }
         do throws(PolicyError) {
             let policy = try PolicyDecoder.decode(yaml: yaml, file: file)
-            let summary = "\(file): ok (\(policy.steps.count) steps, \(policy.analysis.checks.count) checks)"
+            let summary = "\(file): ok (\(counted(policy.steps.count, "step")), \(counted(policy.analysis.checks.count, "check")))"
             return PolicyLintReport(file: file, valid: true, diagnostics: [], errorLines: [], summary: summary)
         } catch {
             return PolicyLintReport(
@@ -47,4 +47,9 @@ struct PolicyLintReport: Encodable, Sendable {
             )
         }
     }
+}
+
+/// "1 check", "4 checks".
+private func counted(_ count: Int, _ noun: String) -> String {
+    "\(count) \(noun)\(count == 1 ? "" : "s")"
 }

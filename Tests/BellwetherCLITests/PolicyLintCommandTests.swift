@@ -20,7 +20,7 @@ import Testing
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.isEmpty)
         #expect(result.stdout.contains("enrichment-canary.yaml: ok (4 steps, 4 checks)"))
-        #expect(result.stdout.contains("hotfix.yaml: ok (2 steps, 1 checks)"))
+        #expect(result.stdout.contains("hotfix.yaml: ok (2 steps, 1 check)"))
     }
 
     @Test func aMalformedPolicyExitsTwoAndPointsAtTheLine() throws {
