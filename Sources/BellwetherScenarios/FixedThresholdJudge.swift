@@ -9,14 +9,17 @@ import BellwetherCore
 /// Argo's `failureLimit` counts failed measurements in total and fails the analysis when the
 /// count exceeds it; Flagger's `threshold` (default 5 in its docs' examples) is likewise a
 /// total of failed checks. Three failed intervals is a common production setting and is what the
-/// benchmark uses. Nothing here controls false alarms over repeated looks: that is the point of
-/// comparing against it.
+/// benchmark uses as deployed. Nothing here controls false alarms over repeated looks: that is
+/// the point of comparing against it. Its calibrated variant is the same judge with a higher
+/// limit, found by `FalseAlarmCalibration` from `failedIntervals` on A/A streams.
 public struct FixedThresholdJudge: SequentialJudge {
     public var tolerance: Double
     public var failureLimit: Int
     public var minimumRecords: Double
     private var counts = CohortIntervalCounts()
-    private var failed = 0
+    /// Intervals failed so far: with an unreachable limit, the count over a whole bake, which
+    /// says at once which limits would have alarmed on the stream.
+    public private(set) var failedIntervals = 0
 
     public init(tolerance: Double, failureLimit: Int = 3, minimumRecords: Double = 100) {
         self.tolerance = tolerance
@@ -34,7 +37,7 @@ public struct FixedThresholdJudge: SequentialJudge {
         guard pair.canary.exposure >= minimumRecords, pair.baseline.exposure >= minimumRecords,
               let canary = pair.canary.rate, let baseline = pair.baseline.rate
         else { return .keepWatching }
-        if canary > baseline * (1 + tolerance) { failed += 1 }
-        return failed >= failureLimit ? .alarm : .keepWatching
+        if canary > baseline * (1 + tolerance) { failedIntervals += 1 }
+        return failedIntervals >= failureLimit ? .alarm : .keepWatching
     }
 }

@@ -14,6 +14,12 @@ public struct IntervalGrid: Sendable, Hashable {
         start + Double(index) * interval
     }
 
+    /// The first boundary at or after `time`: when a judge looking only at boundaries can first
+    /// act on something that happened at `time` (a sample on a boundary is judged there).
+    public func firstBoundary(atOrAfter time: Double) -> Double {
+        boundary(max(0, Int(((time - start) / interval).rounded(.up))))
+    }
+
     /// 0-based interval of a sample at `time`.
     public func index(at time: Double) -> Int {
         max(0, Int(((time - start) / interval).rounded(.up)) - 1)

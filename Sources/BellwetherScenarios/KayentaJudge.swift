@@ -10,12 +10,18 @@ import BellwetherCore
 /// classified High when the Mann–Whitney test says it is larger at Kayenta's confidence level
 /// (its classifier's 98% two-sided interval, so 1% on the side that matters) and the effect
 /// size, mean canary over mean baseline, exceeds 1 + tolerance. With one metric the canary
-/// score is then 0, below any marginal threshold, and the canary fails.
+/// score is then 0, below any marginal threshold, and the canary fails. Its calibrated variant
+/// is the same judge at another level, found by `FalseAlarmCalibration` from `smallestPValue`
+/// on A/A streams.
 public struct KayentaJudge: SequentialJudge {
     public var tolerance: Double
     public var alpha: Double
     public var everyIntervals: Int
     private var counts = CohortIntervalCounts()
+    /// The smallest Mann–Whitney p-value so far at a look whose effect-size gate held (1 before
+    /// any): the judge alarms at level a exactly when this falls below a, so one run at level 0
+    /// over a whole bake says which levels would have alarmed on the stream.
+    public private(set) var smallestPValue = 1.0
 
     public init(tolerance: Double, alpha: Double = 0.01, everyIntervals: Int = 10) {
         self.tolerance = tolerance
@@ -35,8 +41,9 @@ public struct KayentaJudge: SequentialJudge {
         guard !canary.isEmpty, !baseline.isEmpty else { return .keepWatching }
         let canaryMean = canary.reduce(0, +) / Double(canary.count)
         let baselineMean = baseline.reduce(0, +) / Double(baseline.count)
-        let large = canaryMean > baselineMean * (1 + tolerance)
-        guard large, MannWhitneyTest.upperTailPValue(canary, baseline) < alpha else { return .keepWatching }
-        return .alarm
+        guard canaryMean > baselineMean * (1 + tolerance) else { return .keepWatching }
+        let p = MannWhitneyTest.upperTailPValue(canary, baseline)
+        smallestPValue = min(smallestPValue, p)
+        return p < alpha ? .alarm : .keepWatching
     }
 }

@@ -32,6 +32,13 @@ public struct SimulatedStream: Sendable, Hashable {
         return low == 0 ? 0 : canaryRecordTotals[low - 1]
     }
 
+    /// Canary records processed up to the first boundary of `grid` at or after `time`: what a
+    /// judge looking every interval lets through at best when it knows at `time` what to do.
+    /// With `time` the Wald oracle's alarm, this is the floor for judges on that look cadence.
+    public func canaryRecords(atFirstLookFrom time: Double, on grid: IntervalGrid) -> Int {
+        canaryRecords(through: grid.firstBoundary(atOrAfter: time))
+    }
+
     /// The observations as per-agent increases, as every judge consumes them: the engine's own
     /// normaliser, so restarts are read the same way by all of them.
     public func samples() -> [AgentSample] {

@@ -24,6 +24,9 @@ public struct WaldOracle: Sendable {
         public var alarmed: Bool
         /// Canary records read when the test stopped (alarm or acceptance); nil if it never did.
         public var records: Int?
+        /// When the report holding the record that stopped the test closed: the earliest instant
+        /// anyone, even knowing the true rates, could have acted on the data.
+        public var time: Double?
     }
 
     /// - Parameters:
@@ -48,10 +51,10 @@ public struct WaldOracle: Sendable {
                 recordsLeft -= 1
                 read += 1
                 sum += failed ? onFailure : onSuccess
-                if sum >= upper { return Outcome(alarmed: true, records: read) }
-                if sum <= lower { return Outcome(alarmed: false, records: read) }
+                if sum >= upper { return Outcome(alarmed: true, records: read, time: report.time) }
+                if sum <= lower { return Outcome(alarmed: false, records: read, time: report.time) }
             }
         }
-        return Outcome(alarmed: false, records: nil)
+        return Outcome(alarmed: false, records: nil, time: nil)
     }
 }

@@ -3,58 +3,125 @@ import Foundation
 
 /// The benchmark's printed output, as Markdown tables so a run can be pasted into the docs as is.
 enum DecisionReport {
-    static func header(seed: UInt64, streams: Int) -> String {
+    static func header(seed: UInt64, streams: Int, calibrationStreams: Int) -> String {
         """
-        # bellwether-bench decisions --seed \(seed) --streams \(streams)
+        # bellwether-bench decisions --seed \(seed) --streams \(streams) --calibration-streams \(calibrationStreams)
 
         Judges (every one sees the same samples at the same 30 s boundaries, for a \(Int(StreamTrial.bake / 60))-minute bake):
         - Bellwether: AnalysisEngine, one ratio check (\(FleetMetrics.failures) / \(FleetMetrics.records)), alpha \(StreamTrial.alpha), interval \(Int(StreamTrial.interval)) s, tolerance relative per scenario; an alarm is a rollback.
-        - Fixed threshold (Argo Rollouts / Flagger): per interval, canary ratio > baseline ratio × (1 + tolerance) fails the interval; ≥ 100 records per cohort per interval or no verdict; alarm at 3 failed intervals in total.
-        - Kayenta-style: every 5 min, Mann–Whitney (one-sided 1%, i.e. Kayenta's 98% two-sided, normal approximation, tie and continuity corrections) of the per-interval cohort ratios so far, canary vs baseline, and mean canary > mean baseline × (1 + tolerance); alarm at the first High.
-        - Wald oracle: SPRT on canary records one by one with true per-agent probabilities, α = β = \(StreamTrial.alpha); H1 = true canary rate (A/B) or 2 × stable rate (A/A).
-        Records to alarm: canary records processed up to the alarm (medians over alarmed streams); × oracle: that median over the oracle's.
+        - Fixed threshold (Argo Rollouts / Flagger): per interval, canary ratio > baseline ratio × (1 + tolerance) fails the interval; ≥ 100 records per cohort per interval or no verdict; as deployed, alarm at 3 failed intervals in total.
+        - Kayenta-style: every 5 min, Mann–Whitney (normal approximation, tie and continuity corrections) of the per-interval cohort ratios so far, canary vs baseline, and mean canary > mean baseline × (1 + tolerance); alarm at the first High; as deployed, one-sided level 1% (Kayenta's 98% two-sided).
+        - Calibrated: the same two judges tuned on the scenario's matched A/A fleet (same shape, no effect) to at most \(percent(StreamTrial.alpha)) false alarms on \(calibrationStreams) calibration streams, seeded apart from the reported streams: the smallest failed-interval limit, and the largest Mann–Whitney level.
+        - Wald oracle: SPRT on canary records one by one with true per-agent probabilities, α = β = \(StreamTrial.alpha); H1 = true canary rate (A/B) or 2 × stable rate (A/A). At 30 s looks: the canary records at the first 30 s boundary at or after its alarm.
+        Records to alarm: canary records processed up to the alarm (medians over alarmed streams); × oracle: that median over the oracle's; × at looks: over the oracle's at 30 s looks.
 
         """
     }
 
-    static func scenarioTable(_ scenarios: [FleetScenario]) -> String {
-        var lines = [
-            "| scenario | canary v baseline | report | records/s/agent (σ) | stable failure rate (σ) | canary effect | restarts/h | dropouts | tolerance |",
-            "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-        ]
-        for s in scenarios {
-            lines.append("| \(s.name) | \(s.canaryAgents) v \(s.baselineAgents) | \(number(s.reportSeconds)) s | \(number(s.recordsPerSecond)) (\(number(s.trafficSigma))) | \(number(s.baseFailureRate * 100))% (\(number(s.failureSigma))) | \(s.effect.summary) | \(number(s.restartsPerHour)) | \(number(s.dropoutShare * 100))% | \(number(s.tolerance * 100))% |")
+    static func scenarioTable(_ entries: [CatalogEntry]) -> String {
+        var table = MarkdownTable(columns: ["scenario", "canary v baseline", "report", "records/s/agent (σ)", "stable failure rate (σ)", "canary effect", "restarts/h", "dropouts", "tolerance", "matched A/A fleet"])
+        for entry in entries {
+            let s = entry.scenario
+            table.rows.append([
+                s.name, "\(s.canaryAgents) v \(s.baselineAgents)", "\(number(s.reportSeconds)) s",
+                "\(number(s.recordsPerSecond)) (\(number(s.trafficSigma)))", "\(number(s.baseFailureRate * 100))% (\(number(s.failureSigma)))",
+                s.effect.summary, number(s.restartsPerHour), "\(number(s.dropoutShare * 100))%", "\(number(s.tolerance * 100))%", entry.matchedFleet.name,
+            ])
         }
-        return lines.joined(separator: "\n") + "\n"
+        return table.text
     }
 
-    static func resultTable(_ scenario: FleetScenario, trials: [StreamTrial]) -> String {
-        var engine = JudgeTally(), fixed = JudgeTally(), kayenta = JudgeTally(), oracle = JudgeTally()
-        for trial in trials {
-            engine.add(trial.engine)
-            fixed.add(trial.fixedThreshold)
-            kayenta.add(trial.kayenta)
-            oracle.add(trial.oracle)
+    static func calibrationTable(_ calibrations: [ReferenceCalibration]) -> String {
+        var table = MarkdownTable(
+            title: "Calibrated reference judges (\(calibrations.first?.streams ?? 0) A/A calibration streams per fleet)",
+            columns: ["matched A/A fleet", "fixed threshold: failed-interval limit", "its false alarms (calibration)", "Kayenta-style: Mann–Whitney level", "its false alarms (calibration)"]
+        )
+        for c in calibrations {
+            table.rows.append([c.fleet.name, limit(c), percent(c.fixedFalseAlarms), level(c.level), percent(c.kayentaFalseAlarms)])
         }
-        let promoted = Double(trials.filter(\.enginePromoted).count) / Double(max(trials.count, 1))
-        let measure = scenario.effect.isRegression ? "detection" : "false alarms"
-        var lines = [
-            "### \(scenario.name) (\(trials.count) streams; Bellwether promoted \(percent(promoted)))",
-            "",
-            "| judge | \(measure) ± se | median canary records to alarm | × oracle |",
-            "| --- | --- | --- | --- |",
+        return table.text
+    }
+
+    static func resultTable(_ tallies: ScenarioTallies) -> String {
+        let c = tallies.calibration
+        let measure = tallies.isRegression ? "detection" : "false alarms"
+        var table = MarkdownTable(
+            title: "\(tallies.entry.scenario.name) (\(tallies.engine.streams) streams; Bellwether promoted \(percent(tallies.promoted)))",
+            columns: ["judge", "\(measure) ± se", "median canary records to alarm", "× oracle", "× at looks"]
+        )
+        let judges = [
+            ("Bellwether", tallies.engine),
+            ("fixed threshold, as deployed (3 failed intervals)", tallies.fixedThreshold),
+            ("fixed threshold, calibrated (\(limit(c)) failed intervals)", tallies.fixedCalibrated),
+            ("Kayenta-style, as deployed (level 1%)", tallies.kayenta),
+            ("Kayenta-style, calibrated (level \(level(c.level)))", tallies.kayentaCalibrated),
         ]
-        for (name, tally) in [("Bellwether", engine), ("fixed threshold", fixed), ("Kayenta-style", kayenta), ("Wald oracle", oracle)] {
-            let median = tally.medianRecords.map { String(Int($0.rounded())) } ?? "–"
-            let ratio: String
-            if scenario.effect.isRegression, name != "Wald oracle", let mine = tally.medianRecords, let floor = oracle.medianRecords {
-                ratio = String(format: "%.1f", mine / floor)
-            } else {
-                ratio = "–"
-            }
-            lines.append("| \(name) | \(percent(tally.rate)) ± \(percent(tally.standardError)) | \(median) | \(ratio) |")
+        for (name, tally) in judges {
+            let versusOracle = tallies.isRegression ? ratio(tally, tallies.oracle) : "–"
+            let versusLooks = tallies.isRegression ? ratio(tally, tallies.oracleAtLooks) : "–"
+            table.rows.append([name, rateWithError(tally), median(tally), versusOracle, versusLooks])
         }
-        return lines.joined(separator: "\n") + "\n"
+        table.rows.append(["Wald oracle", rateWithError(tallies.oracle), median(tallies.oracle), "–", "–"])
+        if tallies.isRegression {
+            table.rows.append(["Wald oracle at 30 s looks", rateWithError(tallies.oracleAtLooks), median(tallies.oracleAtLooks), "–", "–"])
+        }
+        return table.text
+    }
+
+    /// One row per A/A scenario: every judge's false alarms side by side, with Bellwether's
+    /// promoted share (a healthy canary it neither rolled back nor promoted was halted).
+    static func falseAlarmSummary(_ all: [ScenarioTallies]) -> String {
+        var table = MarkdownTable(
+            title: "Summary: false alarms on healthy canaries (A/A)",
+            columns: ["scenario", "Bellwether", "Bellwether promoted", "fixed, deployed", "fixed, calibrated", "Kayenta, deployed", "Kayenta, calibrated", "Wald oracle"]
+        )
+        for t in all where !t.isRegression {
+            table.rows.append([t.entry.scenario.name, percent(t.engine.rate), percent(t.promoted)]
+                + [t.fixedThreshold, t.fixedCalibrated, t.kayenta, t.kayentaCalibrated, t.oracle].map { percent($0.rate) })
+        }
+        return table.text
+    }
+
+    /// One row per A/B scenario: detection and median records to alarm of Bellwether and the
+    /// calibrated reference judges, against the oracle continuous and at 30 s looks.
+    static func detectionSummary(_ all: [ScenarioTallies]) -> String {
+        var table = MarkdownTable(
+            title: "Summary: regressions (A/B), detection / median canary records to alarm",
+            columns: ["scenario", "Bellwether", "fixed, calibrated", "Kayenta, calibrated", "Wald oracle", "oracle at 30 s looks", "Bellwether × oracle", "Bellwether × at looks"]
+        )
+        for t in all where t.isRegression {
+            table.rows.append([
+                t.entry.scenario.name, cell(t.engine), cell(t.fixedCalibrated), cell(t.kayentaCalibrated), cell(t.oracle),
+                median(t.oracleAtLooks), ratio(t.engine, t.oracle), ratio(t.engine, t.oracleAtLooks),
+            ])
+        }
+        return table.text
+    }
+
+    private static func rateWithError(_ tally: JudgeTally) -> String {
+        "\(percent(tally.rate)) ± \(percent(tally.standardError))"
+    }
+
+    private static func cell(_ tally: JudgeTally) -> String {
+        "\(percent(tally.rate)) / \(median(tally))"
+    }
+
+    private static func median(_ tally: JudgeTally) -> String {
+        tally.medianRecords.map { String(Int($0.rounded())) } ?? "–"
+    }
+
+    private static func ratio(_ tally: JudgeTally, _ floor: JudgeTally) -> String {
+        guard let mine = tally.medianRecords, let floor = floor.medianRecords else { return "–" }
+        return String(format: "%.1f", mine / floor)
+    }
+
+    private static func limit(_ calibration: ReferenceCalibration) -> String {
+        calibration.fixedCanAlarm ? String(calibration.failureLimit) : "none reachable (> \(StreamTrial.evaluations))"
+    }
+
+    /// Levels span many orders of magnitude: two significant digits.
+    private static func level(_ value: Double) -> String {
+        String(format: "%.2g", value)
     }
 
     static func percent(_ share: Double) -> String {

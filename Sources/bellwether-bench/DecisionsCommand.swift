@@ -4,8 +4,9 @@ import BellwetherScenarios
 import Foundation
 
 /// `bellwether-bench decisions`: decision quality of the engine against the Wald oracle and two
-/// reference judges over every named scenario, then the replay speed. Prints the seed and every
-/// parameter so a run can be reproduced exactly (docs/decision-benchmark.md).
+/// reference judges, as deployed and calibrated to the same false-alarm rate, over every named
+/// scenario, then the replay speed. Prints the seed and every parameter so a run can be
+/// reproduced exactly (docs/decision-benchmark.md).
 struct DecisionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "decisions",
@@ -18,7 +19,10 @@ struct DecisionsCommand: AsyncParsableCommand {
     @Option(help: "Streams per scenario (default 400, or 100 with --quick).")
     var streams: Int?
 
-    @Flag(help: "100 streams per scenario and fewer replay repetitions.")
+    @Option(help: "A/A streams per matched fleet to calibrate the reference judges on (default 1000, or 250 with --quick).")
+    var calibrationStreams: Int?
+
+    @Flag(help: "100 streams per scenario, 250 calibration streams and fewer replay repetitions.")
     var quick = false
 
     @Option(help: "Only the scenarios whose name contains this text.")
@@ -26,40 +30,38 @@ struct DecisionsCommand: AsyncParsableCommand {
 
     func validate() throws {
         if let streams, streams < 1 { throw ValidationError("--streams must be at least 1") }
+        if let calibrationStreams, calibrationStreams < 1 { throw ValidationError("--calibration-streams must be at least 1") }
     }
 
     func run() async throws {
         let count = streams ?? (quick ? 100 : 400)
-        let scenarios = ScenarioCatalog.all.filter { only.map($0.name.contains) ?? true }
-        print(DecisionReport.header(seed: seed, streams: count))
-        print(DecisionReport.scenarioTable(scenarios))
-        for (index, scenario) in ScenarioCatalog.all.enumerated() where scenarios.contains(scenario) {
-            let trials = await Self.trials(scenario, index: index, seed: seed, count: count)
-            print(DecisionReport.resultTable(scenario, trials: trials))
-        }
-        print(try ReplaySpeed.report(seed: seed, repetitions: quick ? 3 : 7))
-    }
+        let calibrationCount = calibrationStreams ?? (quick ? 250 : 1_000)
+        let entries = ScenarioCatalog.all.filter { only.map($0.scenario.name.contains) ?? true }
+        print(DecisionReport.header(seed: seed, streams: count, calibrationStreams: calibrationCount))
+        print(DecisionReport.scenarioTable(entries))
 
-    /// Runs a scenario's streams on every core; each stream's seed depends only on the run's
-    /// seed, the scenario's place in the catalogue and the stream's number, so results do not
-    /// depend on scheduling.
-    static func trials(_ scenario: FleetScenario, index: Int, seed: UInt64, count: Int) async -> [StreamTrial] {
-        let workers = max(1, ProcessInfo.processInfo.activeProcessorCount)
-        return await withTaskGroup(of: [(Int, StreamTrial)].self) { group in
-            for worker in 0..<workers {
-                group.addTask {
-                    stride(from: worker, to: count, by: workers).map { stream in
-                        (stream, StreamTrial(scenario: scenario, seed: streamSeed(seed, scenario: index, stream: stream)))
-                    }
-                }
+        var calibrations: [FleetScenario: ReferenceCalibration] = [:]
+        var calibrated: [ReferenceCalibration] = []
+        for fleet in entries.map(\.matchedFleet) where calibrations[fleet] == nil {
+            guard let fleetIndex = ScenarioCatalog.index(ofFleet: fleet) else { continue }
+            let calibration = await ReferenceCalibration.run(fleet: fleet, fleetIndex: fleetIndex, seed: seed, streams: calibrationCount)
+            calibrations[fleet] = calibration
+            calibrated.append(calibration)
+        }
+        print(DecisionReport.calibrationTable(calibrated))
+
+        var results: [ScenarioTallies] = []
+        for (index, entry) in ScenarioCatalog.all.enumerated() where entries.contains(entry) {
+            guard let calibration = calibrations[entry.matchedFleet] else { continue }
+            let trials = await ParallelStreams.map(count: count) { [seed] stream in
+                StreamTrial(scenario: entry.scenario, calibration: calibration, seed: StreamSeeds.evaluation(seed, scenario: index, stream: stream))
             }
-            var results: [(Int, StreamTrial)] = []
-            for await batch in group { results += batch }
-            return results.sorted { $0.0 < $1.0 }.map(\.1)
+            let tallies = ScenarioTallies(entry: entry, calibration: calibration, trials: trials)
+            results.append(tallies)
+            print(DecisionReport.resultTable(tallies))
         }
-    }
-
-    static func streamSeed(_ seed: UInt64, scenario: Int, stream: Int) -> UInt64 {
-        SplitMix64.mix(SplitMix64.mix(seed) &+ UInt64(scenario) << 32 &+ UInt64(stream))
+        if results.contains(where: { !$0.isRegression }) { print(DecisionReport.falseAlarmSummary(results)) }
+        if results.contains(where: \.isRegression) { print(DecisionReport.detectionSummary(results)) }
+        print(try ReplaySpeed.report(seed: seed, repetitions: quick ? 3 : 7))
     }
 }

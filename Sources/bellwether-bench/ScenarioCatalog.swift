@@ -7,25 +7,48 @@ import BellwetherScenarios
 /// fleet spreads traffic with lognormal σ 0.5 and failure rates with σ 0.3, a "heterogeneous"
 /// one with σ 1.0 (traffic over two orders of magnitude) and σ 0.7 (failure rates several-fold
 /// apart). Streams last 61 minutes so the 60-minute bake is never cut short.
+///
+/// Every regression is built on one of the `aa-10v40…` fleets, which are A/A scenarios of their
+/// own: the reference judges are calibrated on them, and their reported rows show how Bellwether
+/// and the calibrated judges behave on fresh healthy streams of exactly that shape.
 enum ScenarioCatalog {
     static let heterogeneousTraffic = 1.0
     static let heterogeneousFailures = 0.7
 
-    static let all: [FleetScenario] = [
-        FleetScenario(name: "aa-identical", canaryAgents: 20, baselineAgents: 20, trafficSigma: 0, failureSigma: 0),
-        FleetScenario(name: "aa-heterogeneous", canaryAgents: 20, baselineAgents: 20, trafficSigma: heterogeneousTraffic, failureSigma: heterogeneousFailures),
-        FleetScenario(name: "aa-small-cohorts", canaryAgents: 3, baselineAgents: 3, trafficSigma: heterogeneousTraffic, failureSigma: heterogeneousFailures),
-        FleetScenario(name: "aa-unbalanced", canaryAgents: 4, baselineAgents: 60),
-        FleetScenario(name: "aa-restarts", canaryAgents: 20, baselineAgents: 20, restartsPerHour: 2),
-        FleetScenario(name: "aa-dropouts", canaryAgents: 20, baselineAgents: 20, dropoutShare: 0.25),
-        FleetScenario(name: "ab-10x", canaryAgents: 10, baselineAgents: 40, effect: .multiply(factor: 10)),
-        // The silent killer on a rare record kind: 0.02% → 0.2%. The oracle needs ~1,600 canary
-        // records, several 30 s looks' worth, so the comparison is not one of look cadence.
-        FleetScenario(name: "ab-10x-rare", canaryAgents: 10, baselineAgents: 40, baseFailureRate: 0.0002, effect: .multiply(factor: 10)),
-        FleetScenario(name: "ab-10x-heterogeneous", canaryAgents: 10, baselineAgents: 40, trafficSigma: heterogeneousTraffic, failureSigma: heterogeneousFailures, effect: .multiply(factor: 10)),
-        FleetScenario(name: "ab-2x", canaryAgents: 10, baselineAgents: 40, effect: .multiply(factor: 2)),
-        FleetScenario(name: "ab-1.5x", canaryAgents: 10, baselineAgents: 40, effect: .multiply(factor: 1.5)),
-        FleetScenario(name: "ab-special-case", canaryAgents: 10, baselineAgents: 40, effect: .specialCase(shares: 0.005...0.05)),
-        FleetScenario(name: "ab-dropouts", canaryAgents: 10, baselineAgents: 40, effect: .multiply(factor: 2), dropoutShare: 0.25),
+    static let tenVersusForty = FleetScenario(name: "aa-10v40", canaryAgents: 10, baselineAgents: 40)
+    // The silent killer on a rare record kind: 0.02% → 0.2% under a 10× regression. The oracle
+    // needs ~1,600 canary records, several 30 s looks' worth, so the comparison is not one of
+    // look cadence.
+    static let tenVersusFortyRare = FleetScenario(name: "aa-10v40-rare", canaryAgents: 10, baselineAgents: 40, baseFailureRate: 0.0002)
+    static let tenVersusFortyHeterogeneous = FleetScenario(
+        name: "aa-10v40-heterogeneous", canaryAgents: 10, baselineAgents: 40,
+        trafficSigma: heterogeneousTraffic, failureSigma: heterogeneousFailures
+    )
+    static let tenVersusFortyDropouts = FleetScenario(name: "aa-10v40-dropouts", canaryAgents: 10, baselineAgents: 40, dropoutShare: 0.25)
+
+    static let all: [CatalogEntry] = [
+        .aa(FleetScenario(name: "aa-identical", canaryAgents: 20, baselineAgents: 20, trafficSigma: 0, failureSigma: 0)),
+        .aa(FleetScenario(name: "aa-heterogeneous", canaryAgents: 20, baselineAgents: 20, trafficSigma: heterogeneousTraffic, failureSigma: heterogeneousFailures)),
+        .aa(FleetScenario(name: "aa-small-cohorts", canaryAgents: 3, baselineAgents: 3, trafficSigma: heterogeneousTraffic, failureSigma: heterogeneousFailures)),
+        .aa(FleetScenario(name: "aa-unbalanced", canaryAgents: 4, baselineAgents: 60)),
+        .aa(FleetScenario(name: "aa-restarts", canaryAgents: 20, baselineAgents: 20, restartsPerHour: 2)),
+        .aa(FleetScenario(name: "aa-dropouts", canaryAgents: 20, baselineAgents: 20, dropoutShare: 0.25)),
+        .aa(tenVersusForty),
+        .aa(tenVersusFortyRare),
+        .aa(tenVersusFortyHeterogeneous),
+        .aa(tenVersusFortyDropouts),
+        .ab("ab-10x", on: tenVersusForty, effect: .multiply(factor: 10)),
+        .ab("ab-10x-rare", on: tenVersusFortyRare, effect: .multiply(factor: 10)),
+        .ab("ab-10x-heterogeneous", on: tenVersusFortyHeterogeneous, effect: .multiply(factor: 10)),
+        .ab("ab-2x", on: tenVersusForty, effect: .multiply(factor: 2)),
+        .ab("ab-1.5x", on: tenVersusForty, effect: .multiply(factor: 1.5)),
+        .ab("ab-special-case", on: tenVersusForty, effect: .specialCase(shares: 0.005...0.05)),
+        .ab("ab-dropouts", on: tenVersusFortyDropouts, effect: .multiply(factor: 2)),
     ]
+
+    /// The place of the A/A scenario of `fleet` in the catalogue, which seeds its calibration
+    /// streams; nil for a fleet the catalogue does not run as an A/A scenario.
+    static func index(ofFleet fleet: FleetScenario) -> Int? {
+        all.firstIndex { $0.scenario == fleet }
+    }
 }

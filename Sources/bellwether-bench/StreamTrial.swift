@@ -2,8 +2,9 @@ import BellwetherCore
 import BellwetherScenarios
 
 /// One seeded stream of a scenario through every judge: Bellwether's engine, the fixed-threshold
-/// judge, the Kayenta-style judge and the Wald oracle, each reduced to whether it alarmed and
-/// how many canary records had been processed by then.
+/// and Kayenta-style judges as deployed and as calibrated on the scenario's matched A/A fleet,
+/// and the Wald oracle, each reduced to whether it alarmed and how many canary records had been
+/// processed by then.
 struct StreamTrial: Sendable {
     /// A judge's result on one stream: nil records when it did not alarm.
     struct Result: Sendable {
@@ -14,39 +15,51 @@ struct StreamTrial: Sendable {
     var engine: Result
     var enginePromoted: Bool
     var fixedThreshold: Result
+    var fixedCalibrated: Result
     var kayenta: Result
+    var kayentaCalibrated: Result
     var oracle: Result
+    /// The oracle's alarm moved to the first 30 s boundary at or after it: the best a judge
+    /// that looks every interval could do, knowing what the oracle knows.
+    var oracleAtLooks: Result
 
     static let interval = 30.0
     static let bake = 3_600.0
+    static let evaluations = Int((bake / interval).rounded())
     static let alpha = 0.01
     /// The A/A oracle's alternative: only its false alarms are reported.
     static let aaAlternative = 2.0
 
-    init(scenario: FleetScenario, seed: UInt64) {
+    init(scenario: FleetScenario, calibration: ReferenceCalibration, seed: UInt64) {
         let stream = FleetSimulation(scenario: scenario).stream(seed: seed)
         let samples = stream.samples()
-        let evaluations = Int((Self.bake / Self.interval).rounded())
+        func watch<Judge: SequentialJudge>(_ judge: inout Judge) -> Result {
+            Self.result(JudgeDriver.run(&judge, samples: samples, interval: Self.interval, evaluations: Self.evaluations), stream)
+        }
 
         var engineJudge = EngineJudge(policy: BenchmarkPolicy.make(tolerance: scenario.tolerance, alpha: Self.alpha, interval: Self.interval, bake: Self.bake))
-        let engineOutcome = JudgeDriver.run(&engineJudge, samples: samples, interval: Self.interval, evaluations: evaluations)
-        engine = Self.result(engineOutcome, stream)
+        engine = watch(&engineJudge)
         enginePromoted = engineJudge.decision?.decision == .promote
 
         var fixed = FixedThresholdJudge(tolerance: scenario.tolerance)
-        fixedThreshold = Self.result(JudgeDriver.run(&fixed, samples: samples, interval: Self.interval, evaluations: evaluations), stream)
+        fixedThreshold = watch(&fixed)
+        var fixedTuned = FixedThresholdJudge(tolerance: scenario.tolerance, failureLimit: calibration.failureLimit)
+        fixedCalibrated = watch(&fixedTuned)
 
         var kayentaJudge = KayentaJudge(tolerance: scenario.tolerance)
-        kayenta = Self.result(JudgeDriver.run(&kayentaJudge, samples: samples, interval: Self.interval, evaluations: evaluations), stream)
+        kayenta = watch(&kayentaJudge)
+        var kayentaTuned = KayentaJudge(tolerance: scenario.tolerance, alpha: calibration.level)
+        kayentaCalibrated = watch(&kayentaTuned)
 
-        let end = (samples.first?.time ?? scenario.start) + Self.bake
+        let grid = IntervalGrid(start: samples.first?.time ?? scenario.start, interval: Self.interval)
         var oracleRandom = SplitMix64(seed: SplitMix64.mix(seed ^ 0x5EED_0F0_0AC1E))
         let wald = WaldOracle(alpha: Self.alpha, beta: Self.alpha).run(
-            stream.canaryReports.filter { $0.time <= end },
+            stream.canaryReports.filter { $0.time <= grid.boundary(Self.evaluations) },
             alternativeFactor: scenario.effect.isRegression ? nil : Self.aaAlternative,
             random: &oracleRandom
         )
         oracle = Result(alarmRecords: wald.alarmed ? wald.records : nil)
+        oracleAtLooks = Result(alarmRecords: wald.alarmed ? wald.time.map { stream.canaryRecords(atFirstLookFrom: $0, on: grid) } : nil)
     }
 
     private static func result(_ outcome: JudgeOutcome, _ stream: SimulatedStream) -> Result {

@@ -1,0 +1,53 @@
+import BellwetherCore
+import BellwetherScenarios
+
+/// The reference judges tuned to Bellwether's alpha on one A/A fleet: the smallest
+/// failed-interval limit of the fixed threshold and the largest Mann–Whitney level of the
+/// Kayenta-style judge that alarm on at most alpha of the fleet's calibration streams.
+///
+/// As deployed, both judges alarm on most healthy canaries, so their speed on a regression says
+/// nothing. Tuned to the same false-alarm rate as Bellwether, their speed is the price of their
+/// method rather than of their recklessness. The tuning sees only calibration streams (seeds of
+/// their own, `StreamSeeds.calibration`); the judges are scored on the reported streams.
+struct ReferenceCalibration: Sendable {
+    var fleet: FleetScenario
+    var streams: Int
+    var failureLimit: Int
+    /// The limit's false alarms on the calibration streams (at most alpha by construction).
+    var fixedFalseAlarms: Double
+    var level: Double
+    /// The level's false alarms on the calibration streams (at most alpha by construction).
+    var kayentaFalseAlarms: Double
+
+    /// Whether the fixed threshold with `failureLimit` can alarm within a bake at all.
+    var fixedCanAlarm: Bool { failureLimit <= StreamTrial.evaluations }
+
+    static func run(fleet: FleetScenario, fleetIndex: Int, seed: UInt64, streams: Int) async -> ReferenceCalibration {
+        let statistics = await ParallelStreams.map(count: streams) { stream in
+            Self.statistics(fleet, seed: StreamSeeds.calibration(seed, fleet: fleetIndex, stream: stream))
+        }
+        let failed = statistics.map(\.failedIntervals)
+        let pValues = statistics.map(\.smallestPValue)
+        let limit = FalseAlarmCalibration.smallestFailureLimit(failedIntervals: failed, rate: StreamTrial.alpha)
+        let level = FalseAlarmCalibration.largestLevel(smallestPValues: pValues, rate: StreamTrial.alpha)
+        return ReferenceCalibration(
+            fleet: fleet,
+            streams: streams,
+            failureLimit: limit,
+            fixedFalseAlarms: FalseAlarmCalibration.falseAlarmRate(failedIntervals: failed, limit: limit),
+            level: level,
+            kayentaFalseAlarms: FalseAlarmCalibration.falseAlarmRate(smallestPValues: pValues, level: level)
+        )
+    }
+
+    /// Both judges watch one A/A stream for the whole bake with settings that never alarm, and
+    /// report the statistic that says which settings would have.
+    private static func statistics(_ fleet: FleetScenario, seed: UInt64) -> (failedIntervals: Int, smallestPValue: Double) {
+        let samples = FleetSimulation(scenario: fleet).stream(seed: seed).samples()
+        var fixed = FixedThresholdJudge(tolerance: fleet.tolerance, failureLimit: .max)
+        _ = JudgeDriver.run(&fixed, samples: samples, interval: StreamTrial.interval, evaluations: StreamTrial.evaluations)
+        var kayenta = KayentaJudge(tolerance: fleet.tolerance, alpha: 0)
+        _ = JudgeDriver.run(&kayenta, samples: samples, interval: StreamTrial.interval, evaluations: StreamTrial.evaluations)
+        return (fixed.failedIntervals, kayenta.smallestPValue)
+    }
+}

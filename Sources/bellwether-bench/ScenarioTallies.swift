@@ -1,0 +1,32 @@
+/// Every judge's results over one scenario's streams, with the calibration its tuned reference
+/// judges used: what one result table, and one row of each summary table, is made of.
+struct ScenarioTallies: Sendable {
+    var entry: CatalogEntry
+    var calibration: ReferenceCalibration
+    var engine = JudgeTally()
+    var fixedThreshold = JudgeTally()
+    var fixedCalibrated = JudgeTally()
+    var kayenta = JudgeTally()
+    var kayentaCalibrated = JudgeTally()
+    var oracle = JudgeTally()
+    var oracleAtLooks = JudgeTally()
+    /// Share of streams Bellwether promoted (baked the whole step with the check passing).
+    var promoted = 0.0
+
+    init(entry: CatalogEntry, calibration: ReferenceCalibration, trials: [StreamTrial]) {
+        self.entry = entry
+        self.calibration = calibration
+        for trial in trials {
+            engine.add(trial.engine)
+            fixedThreshold.add(trial.fixedThreshold)
+            fixedCalibrated.add(trial.fixedCalibrated)
+            kayenta.add(trial.kayenta)
+            kayentaCalibrated.add(trial.kayentaCalibrated)
+            oracle.add(trial.oracle)
+            oracleAtLooks.add(trial.oracleAtLooks)
+        }
+        promoted = Double(trials.filter(\.enginePromoted).count) / Double(max(trials.count, 1))
+    }
+
+    var isRegression: Bool { entry.scenario.effect.isRegression }
+}
