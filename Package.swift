@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
@@ -43,11 +44,30 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The HTTP API's request and response bodies: plain Codable values shared by the server and
+        // the command-line client, so both sides agree on the wire format by construction.
+        .target(
+            name: "BellwetherAPI",
+            dependencies: ["BellwetherCore"],
+            swiftSettings: swiftSettings
+        ),
+        // The controller's HTTP side (Hummingbird): REST API, heartbeat protocol, fleet registry.
+        .target(
+            name: "BellwetherServer",
+            dependencies: [
+                "BellwetherCore", "BellwetherStore", "BellwetherAPI", "BellwetherController",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The command-line surface; command bodies call library code and do no work themselves.
         .target(
             name: "BellwetherCLI",
             dependencies: [
-                "BellwetherCore", "BellwetherStore",
+                "BellwetherCore", "BellwetherStore", "BellwetherAPI", "BellwetherServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -75,6 +95,14 @@ let package = Package(
                 "BellwetherController",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BellwetherServerTests",
+            dependencies: [
+                "BellwetherServer", "BellwetherAPI", "BellwetherTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -11,10 +11,16 @@ extension BellwetherStore {
     /// Records many heartbeats in one transaction: the way to absorb a large fleet, since the
     /// cost of a commit (an fsync) is paid once per batch instead of once per agent.
     public func recordHeartbeats(_ batch: [AgentHeartbeat], at time: Date) throws {
+        try recordHeartbeats(batch.map { (heartbeat: $0, at: time) })
+    }
+
+    /// Records heartbeats received at different instants in one transaction: what a writer that
+    /// buffers heartbeats for a moment flushes, keeping each agent's own `lastSeen`.
+    public func recordHeartbeats(_ batch: [(heartbeat: AgentHeartbeat, at: Date)]) throws {
         guard !batch.isEmpty else { return }
         try writer.write { db in
             let statement = try db.cachedStatement(sql: AgentRecord.upsertSQL)
-            for heartbeat in batch {
+            for (heartbeat, time) in batch {
                 let values = try AgentRecord(heartbeat, at: time).databaseDictionary
                 try statement.execute(arguments: StatementArguments(values))
             }

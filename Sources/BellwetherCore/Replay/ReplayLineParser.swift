@@ -30,9 +30,26 @@ public struct ReplayLineParser {
         self.line = line
     }
 
+    /// Parses one line of live agent telemetry (`POST /api/v1/observations`): the replay format,
+    /// except that `cohort` is ignored, because live the controller decides cohorts from versions,
+    /// and `time` may be left out, for agents that report "now", in which case `defaultTime` applies.
+    public static func parseAgentObservation(
+        _ bytes: UnsafeBufferPointer<UInt8>, line: Int, defaultTime: Double
+    ) throws(ReplayFormatError) -> AgentObservation {
+        var parser = ReplayLineParser(bytes: bytes, line: line)
+        let fields = try parser.fields(readsCohort: false)
+        let agent = try fields.requireAgent(line: line)
+        try fields.requireData(line: line)
+        return AgentObservation(
+            agent: agent, time: fields.time ?? defaultTime, version: fields.version,
+            counters: fields.counters ?? [:], spans: fields.spans ?? [:], histograms: fields.histograms ?? [:]
+        )
+    }
+
     // MARK: The line's structure
 
-    private mutating func observation() throws(ReplayFormatError) -> ReplayObservation {
+    /// What one line says, before the rules of its use (replay or live) decide what is required.
+    private struct Fields {
         var time: Double?
         var agent: String?
         var cohort: CohortRole?
@@ -40,39 +57,62 @@ public struct ReplayLineParser {
         var counters: [String: Double]?
         var spans: [String: SpanCounts]?
         var histograms: [String: HistogramCounts]?
+
+        func requireAgent(line: Int) throws(ReplayFormatError) -> String {
+            guard let agent else { throw ReplayFormatError(line: line, message: "missing \"agent\" (the agent's id)") }
+            return agent
+        }
+
+        func requireData(line: Int) throws(ReplayFormatError) {
+            guard counters != nil || spans != nil || histograms != nil else {
+                throw ReplayFormatError(line: line, message: "a line needs at least one of \"counters\", \"spans\" or \"histograms\"")
+            }
+        }
+    }
+
+    private mutating func observation() throws(ReplayFormatError) -> ReplayObservation {
+        let fields = try fields(readsCohort: true)
+        guard let time = fields.time else {
+            throw ReplayFormatError(line: line, message: "missing \"time\" (seconds since the Unix epoch)")
+        }
+        let agent = try fields.requireAgent(line: line)
+        guard let cohort = fields.cohort else {
+            throw ReplayFormatError(line: line, message: "missing \"cohort\" (\"canary\" or \"baseline\")")
+        }
+        try fields.requireData(line: line)
+        var observation = ReplayObservation(time: time, agent: agent, cohort: cohort, version: fields.version)
+        observation.counters = fields.counters ?? [:]
+        observation.spans = fields.spans ?? [:]
+        observation.histograms = fields.histograms ?? [:]
+        return observation
+    }
+
+    /// Reads the whole line; with `readsCohort` false, a `cohort` key is skipped like an unknown one.
+    private mutating func fields(readsCohort: Bool) throws(ReplayFormatError) -> Fields {
+        var fields = Fields()
         try object { (parser: inout ReplayLineParser, key: String) throws(ReplayFormatError) in
             switch key {
-            case "time": time = try parser.number(field: "time")
+            case "time": fields.time = try parser.number(field: "time")
             case "agent":
                 let value = try parser.string(field: "agent")
                 guard !value.isEmpty else { throw parser.failure("agent must be a non-empty string") }
-                agent = value
-            case "cohort":
+                fields.agent = value
+            case "cohort" where readsCohort:
                 let value = try parser.string(field: "cohort")
                 guard let role = CohortRole(rawValue: value) else {
                     throw parser.failure("cohort must be \"canary\" or \"baseline\", found \"\(value)\"")
                 }
-                cohort = role
-            case "version": version = try parser.string(field: "version")
-            case "counters": counters = try parser.counters()
-            case "spans": spans = try parser.spans()
-            case "histograms": histograms = try parser.histograms()
+                fields.cohort = role
+            case "version": fields.version = try parser.string(field: "version")
+            case "counters": fields.counters = try parser.counters()
+            case "spans": fields.spans = try parser.spans()
+            case "histograms": fields.histograms = try parser.histograms()
             default: try parser.skipValue()
             }
         }
         skipWhitespace()
         guard position == bytes.count else { throw failure("unexpected text after the JSON object") }
-        guard let time else { throw ReplayFormatError(line: line, message: "missing \"time\" (seconds since the Unix epoch)") }
-        guard let agent else { throw ReplayFormatError(line: line, message: "missing \"agent\" (the agent's id)") }
-        guard let cohort else { throw ReplayFormatError(line: line, message: "missing \"cohort\" (\"canary\" or \"baseline\")") }
-        guard counters != nil || spans != nil || histograms != nil else {
-            throw ReplayFormatError(line: line, message: "a line needs at least one of \"counters\", \"spans\" or \"histograms\"")
-        }
-        var observation = ReplayObservation(time: time, agent: agent, cohort: cohort, version: version)
-        observation.counters = counters ?? [:]
-        observation.spans = spans ?? [:]
-        observation.histograms = histograms ?? [:]
-        return observation
+        return fields
     }
 
     private mutating func counters() throws(ReplayFormatError) -> [String: Double] {

@@ -1,0 +1,55 @@
+import Hummingbird
+import Logging
+import ServiceLifecycle
+
+/// The router with every endpoint of `Endpoint`, for tests (`app.test(.router)`) and for
+/// `buildApplication`. Errors of every route come out in the API's one JSON shape.
+public func buildRouter(configuration: ServerConfiguration, components: ServerComponents) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
+    router.addRoutes(ProbeRoutes.routes(fleet: components.fleet, tokens: tokens))
+    router.addRoutes(AgentRoutes.routes(configuration: configuration, components: components))
+    router.addRoutes(RolloutRoutes.routes(configuration: configuration, components: components))
+    router.addRoutes(FleetRoutes.routes(configuration: configuration, components: components))
+    return router
+}
+
+/// The whole server: the router on `configuration.listen`, plus the services that load the fleet,
+/// flush heartbeats, wake event streams, and whatever `components.services` adds (the control
+/// loop). Run it with `runService()`; SIGTERM or SIGINT shut it down gracefully: the listener
+/// stops, in-flight requests finish, event streams end, the last heartbeats are written.
+///
+/// `onListening` is told the bound address once the server accepts connections: with port 0 it
+/// is the only way to learn the port.
+public func buildApplication(
+    configuration: ServerConfiguration,
+    components: ServerComponents,
+    logger: Logger = Logger(label: "bellwether"),
+    onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
+) throws -> some ApplicationProtocol {
+    try configuration.validate()
+    let fleet = components.fleet
+    let bell = components.bell
+    let clock = ContinuousClock()
+    // Started in this order and stopped in reverse, after the HTTP server Hummingbird adds last:
+    // requests have finished before the final heartbeat flush, which runs before the loader ends.
+    let services: [any Service] = [
+        FleetLoader(fleet: fleet),
+        PeriodicService(interval: configuration.heartbeatFlushInterval, clock: clock) { await fleet.flushLoggingFailure() },
+        PeriodicService(interval: configuration.eventPollInterval, clock: clock) { bell.ring() },
+    ] + components.services
+    if let otlp = configuration.otlpListen {
+        logger.notice("--otlp-listen \(otlp) is recorded but not served yet: the OTLP receiver comes with a later release")
+    }
+    let host = configuration.listen.host
+    return Application(
+        router: buildRouter(configuration: configuration, components: components),
+        configuration: .init(address: .hostname(host, port: configuration.listen.port), serverName: "bellwether"),
+        services: services,
+        onServerRunning: { channel in
+            await onListening(ListenAddress(host: host, port: channel.localAddress?.port ?? configuration.listen.port))
+        },
+        logger: logger
+    )
+}

@@ -1,0 +1,38 @@
+import BellwetherCore
+import BellwetherStore
+import Foundation
+import ServiceLifecycle
+
+/// The parts a server is assembled from. The defaults make a complete API without a control
+/// loop; the controller is plugged in by replacing `control` and `health` and adding its service
+/// to `services`, sharing `fleet` so its assignments reach agents through their heartbeats.
+public struct ServerComponents: Sendable {
+    public var store: BellwetherStore
+    public var fleet: FleetRegistry
+    public var bell: EventBell
+    public var control: any RolloutControl
+    public var health: any RolloutHealthProvider
+    /// Run beside the HTTP server in its service group, started before it and stopped after it.
+    public var services: [any Service]
+    /// The wall clock for heartbeats, audit events and silence; injected so tests can move time.
+    public var now: @Sendable () -> Date
+    /// Names a new rollout; the default is the policy's name and 8 random hex digits.
+    public var newRolloutID: @Sendable (Policy) -> String
+
+    public init(configuration: ServerConfiguration, store: BellwetherStore) {
+        self.store = store
+        fleet = FleetRegistry(store: store, batchSize: configuration.heartbeatBatchSize)
+        bell = EventBell()
+        control = NoRolloutControl()
+        health = NoRolloutHealth()
+        services = []
+        now = { Date() }
+        newRolloutID = Self.randomID
+    }
+
+    @Sendable static func randomID(for policy: Policy) -> String {
+        let slug = policy.name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" }
+        let suffix = String(UInt32.random(in: .min ... .max), radix: 16)
+        return String(slug.prefix(48)) + "-" + String(repeating: "0", count: 8 - suffix.count) + suffix
+    }
+}

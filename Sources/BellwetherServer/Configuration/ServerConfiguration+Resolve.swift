@@ -1,0 +1,44 @@
+import BellwetherCore
+import Foundation
+
+extension ServerConfiguration {
+    /// The configuration `bellwether serve` runs with: flags over the environment over the
+    /// `--config` file over the defaults, validated as a whole.
+    public static func resolve(
+        flags: ServerSettings,
+        configFile: String?,
+        environment: [String: String]
+    ) throws(ConfigurationError) -> ServerConfiguration {
+        var file = ServerSettings()
+        if let configFile {
+            let yaml: String
+            do {
+                yaml = try String(contentsOfFile: configFile, encoding: .utf8)
+            } catch {
+                throw ConfigurationError("--config \(configFile): cannot be read (\((error as NSError).localizedDescription)); check the path")
+            }
+            file = try ServerSettings.file(yaml: yaml, path: configFile)
+        }
+        let settings = flags.over(ServerSettings.environment(environment)).over(file)
+        var configuration = ServerConfiguration()
+        try configuration.apply(settings)
+        try configuration.validate()
+        return configuration
+    }
+
+    /// Takes every setting that is present, parsing each into its typed form.
+    mutating func apply(_ settings: ServerSettings) throws(ConfigurationError) {
+        if let database = settings.database { databasePath = database }
+        if let listen = settings.listen { self.listen = try ListenAddress(parsing: listen, option: "--listen") }
+        if let otlp = settings.otlpListen { otlpListen = try ListenAddress(parsing: otlp, option: "--otlp-listen") }
+        adminToken = settings.adminToken ?? adminToken
+        agentToken = settings.agentToken ?? agentToken
+        if let heartbeat = settings.heartbeatSeconds { heartbeatSeconds = heartbeat }
+        if let silent = settings.silentAfter {
+            guard let seconds = DurationParser.seconds(silent), seconds > 0 else {
+                throw ConfigurationError("--silent-after '\(silent)' is not a duration: \(DurationParser.hint) (default: 3 heartbeats)")
+            }
+            silentAfterSeconds = seconds
+        }
+    }
+}

@@ -1,0 +1,78 @@
+/// Everything `bellwether serve` needs to run, already validated: build one with
+/// `ServerConfiguration.resolve` (flags over environment over file over defaults), or directly in
+/// tests and call `validate()`.
+public struct ServerConfiguration: Sendable, Hashable {
+    /// The SQLite database; created and migrated when missing.
+    public var databasePath = "./bellwether.db"
+    public var listen = ListenAddress(host: "127.0.0.1", port: 7070)
+    /// A second listener for OTLP/HTTP. Accepted and kept so deployments can be written today; the
+    /// OTLP receiver that will serve on it is a later issue, and until then nothing binds it.
+    public var otlpListen: ListenAddress?
+    /// Bearer token for operator endpoints (`BELLWETHER_ADMIN_TOKEN`). Without one the operator
+    /// API is open, which is allowed only on a loopback address.
+    public var adminToken: String?
+    /// Bearer token for agent endpoints (`BELLWETHER_AGENT_TOKEN`); without one they are open.
+    public var agentToken: String?
+    /// How often agents are told to check in.
+    public var heartbeatSeconds = 15
+    /// After how long without a heartbeat an agent counts as silent; 3 heartbeats when nil.
+    public var silentAfterSeconds: Double?
+    public var limits = RequestLimits()
+    /// How long heartbeats wait in memory before one transaction writes them all.
+    public var heartbeatFlushInterval: Duration = .milliseconds(100)
+    /// A batch this large is written at once rather than waiting for the interval.
+    public var heartbeatBatchSize = 1_000
+    /// How often a live event stream looks for transitions made elsewhere (by the control loop).
+    public var eventPollInterval: Duration = .seconds(1)
+
+    public init() {}
+
+    public var silentAfter: Double { silentAfterSeconds ?? Double(heartbeatSeconds * 3) }
+
+    /// Refuses settings the server cannot honour, each with what to write instead.
+    public func validate() throws(ConfigurationError) {
+        guard !databasePath.isEmpty else { throw ConfigurationError("--db is empty: name the database file, such as ./bellwether.db") }
+        guard (1...86_400).contains(heartbeatSeconds) else {
+            throw ConfigurationError("--heartbeat-seconds \(heartbeatSeconds) is out of range: use 1 to 86400 seconds (default 15)")
+        }
+        guard silentAfter > Double(heartbeatSeconds) else {
+            throw ConfigurationError(
+                "--silent-after \(Self.seconds(silentAfter)) is not longer than the heartbeat (\(heartbeatSeconds)s): agents would count as "
+                    + "silent between two heartbeats; use at least twice the heartbeat, such as \(heartbeatSeconds * 3)s"
+            )
+        }
+        try Self.validateToken(adminToken, name: "admin token (BELLWETHER_ADMIN_TOKEN)")
+        try Self.validateToken(agentToken, name: "agent token (BELLWETHER_AGENT_TOKEN)")
+        if let adminToken, adminToken == agentToken {
+            throw ConfigurationError("the admin token and the agent token are the same: give agents a token of their own, so one leaked agent token cannot control rollouts")
+        }
+        if adminToken == nil, !listen.isLoopback {
+            throw ConfigurationError(
+                "refusing to serve the operator API on \(listen), a non-loopback address, without an admin token: "
+                    + "set BELLWETHER_ADMIN_TOKEN (or adminToken in --config), or listen on 127.0.0.1"
+            )
+        }
+    }
+
+    private static func validateToken(_ token: String?, name: String) throws(ConfigurationError) {
+        guard let token else { return }
+        guard !token.isEmpty, !token.contains(where: \.isWhitespace) else {
+            throw ConfigurationError("the \(name) must be non-empty and contain no spaces; generate one with `openssl rand -hex 32`")
+        }
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value))s" : "\(value)s"
+    }
+}
+
+/// The largest request bodies the server reads; anything larger is refused with 413 before it is
+/// buffered, so one client cannot exhaust the controller's memory.
+public struct RequestLimits: Sendable, Hashable {
+    /// JSON APIs: heartbeats, rollout commands, policies.
+    public var jsonBytes = 1 << 20
+    /// A batch of observations (JSON Lines).
+    public var observationBytes = 16 << 20
+
+    public init() {}
+}

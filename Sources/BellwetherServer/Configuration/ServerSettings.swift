@@ -1,0 +1,88 @@
+import Yams
+
+/// The server's settings as one source gives them, each optional: command-line flags, the
+/// environment, or a `--config` YAML file. `ServerConfiguration.resolve` layers the sources.
+public struct ServerSettings: Sendable, Hashable {
+    public var database: String?
+    public var listen: String?
+    public var otlpListen: String?
+    public var adminToken: String?
+    public var agentToken: String?
+    public var heartbeatSeconds: Int?
+    /// A duration with its unit, such as `45s` or `2m`.
+    public var silentAfter: String?
+
+    public init(
+        database: String? = nil, listen: String? = nil, otlpListen: String? = nil, adminToken: String? = nil,
+        agentToken: String? = nil, heartbeatSeconds: Int? = nil, silentAfter: String? = nil
+    ) {
+        self.database = database
+        self.listen = listen
+        self.otlpListen = otlpListen
+        self.adminToken = adminToken
+        self.agentToken = agentToken
+        self.heartbeatSeconds = heartbeatSeconds
+        self.silentAfter = silentAfter
+    }
+
+    /// The tokens, from `BELLWETHER_ADMIN_TOKEN` and `BELLWETHER_AGENT_TOKEN`; an empty variable
+    /// counts as unset, as shells and unit files often leave them.
+    public static func environment(_ environment: [String: String]) -> ServerSettings {
+        func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        return ServerSettings(adminToken: value("BELLWETHER_ADMIN_TOKEN"), agentToken: value("BELLWETHER_AGENT_TOKEN"))
+    }
+
+    /// The keys a `--config` file may hold, each named as its flag is, in camel case.
+    static let fileKeys = ["db", "listen", "otlpListen", "adminToken", "agentToken", "heartbeatSeconds", "silentAfter"]
+
+    /// Reads a `--config` file: a YAML mapping of `fileKeys`. `path` only labels the errors.
+    public static func file(yaml: String, path: String) throws(ConfigurationError) -> ServerSettings {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch {
+            throw ConfigurationError("\(path): not valid YAML: \(error)")
+        }
+        guard let root else { return ServerSettings() }
+        guard let mapping = root.mapping else {
+            throw ConfigurationError("\(path): expected a mapping of settings such as `listen: 127.0.0.1:7070`")
+        }
+        var settings = ServerSettings()
+        for (keyNode, valueNode) in mapping {
+            let key = keyNode.string ?? ""
+            let line = keyNode.mark.map { ":\($0.line)" } ?? ""
+            guard let value = valueNode.scalar?.string else {
+                throw ConfigurationError("\(path)\(line): \(key) must be a single value")
+            }
+            switch key {
+            case "db": settings.database = value
+            case "listen": settings.listen = value
+            case "otlpListen": settings.otlpListen = value
+            case "adminToken": settings.adminToken = value
+            case "agentToken": settings.agentToken = value
+            case "silentAfter": settings.silentAfter = value
+            case "heartbeatSeconds":
+                guard let seconds = Int(value) else {
+                    throw ConfigurationError("\(path)\(line): heartbeatSeconds must be a whole number of seconds, found '\(value)'")
+                }
+                settings.heartbeatSeconds = seconds
+            default:
+                throw ConfigurationError("\(path)\(line): unknown setting '\(key)'; the settings are \(fileKeys.joined(separator: ", "))")
+            }
+        }
+        return settings
+    }
+
+    /// These settings, with `fallback`'s wherever these have none.
+    public func over(_ fallback: ServerSettings) -> ServerSettings {
+        ServerSettings(
+            database: database ?? fallback.database,
+            listen: listen ?? fallback.listen,
+            otlpListen: otlpListen ?? fallback.otlpListen,
+            adminToken: adminToken ?? fallback.adminToken,
+            agentToken: agentToken ?? fallback.agentToken,
+            heartbeatSeconds: heartbeatSeconds ?? fallback.heartbeatSeconds,
+            silentAfter: silentAfter ?? fallback.silentAfter
+        )
+    }
+}

@@ -1,0 +1,94 @@
+import BellwetherCore
+import BellwetherStore
+import Foundation
+import Logging
+
+/// The fleet in memory: every agent's last heartbeat and assignment, so a heartbeat is answered
+/// without touching the database and a fleet of thousands costs a handful of writes a second.
+///
+/// Heartbeats are kept here at once and written later, in batches: one transaction for all the
+/// agents heard since the last flush (latest heartbeat per agent), when the periodic flusher runs,
+/// when a batch fills, and on shutdown. A crash loses at most the last flush interval of
+/// `lastSeen` updates, which the agents' next heartbeats restore; assignments, which do matter,
+/// are written before they are acknowledged.
+public actor FleetRegistry {
+    private let store: BellwetherStore
+    private let batchSize: Int
+    private let logger: Logger
+    private var members: [String: FleetMember] = [:]
+    private var unwritten: [String: (heartbeat: AgentHeartbeat, at: Date)] = [:]
+    /// True once the agents the database knows have been read: until then the fleet is partial.
+    public private(set) var isLoaded = false
+
+    public init(store: BellwetherStore, batchSize: Int = 1_000, logger: Logger = Logger(label: "bellwether.fleet")) {
+        self.store = store
+        self.batchSize = max(batchSize, 1)
+        self.logger = logger
+    }
+
+    /// Reads the fleet from the database. Agents heard from since startup keep what they reported;
+    /// a desired version read back is an assignment without its artifact or rollout, until the
+    /// control loop assigns again.
+    public func load() throws {
+        for known in try store.agents() where members[known.id] == nil {
+            members[known.id] = FleetMember(agent: known.agent, assignment: known.desiredVersion.map { Assignment(desiredVersion: $0) })
+        }
+        isLoaded = true
+    }
+
+    /// Takes a heartbeat and returns the agent as it now stands. Writes only when a batch is full.
+    public func heartbeat(_ heartbeat: AgentHeartbeat, at time: Date) -> FleetMember {
+        var member = members[heartbeat.id] ?? FleetMember(agent: Agent(id: heartbeat.id, version: heartbeat.version, firstSeen: time, lastSeen: time))
+        member.agent.version = heartbeat.version
+        member.agent.labels = heartbeat.labels
+        member.agent.healthy = heartbeat.healthy
+        member.agent.lastSeen = max(member.agent.lastSeen, time)
+        members[heartbeat.id] = member
+        unwritten[heartbeat.id] = (heartbeat, time)
+        if unwritten.count >= batchSize {
+            flushLoggingFailure()
+        }
+        return member
+    }
+
+    /// Writes every heartbeat not yet written, in one transaction; returns how many agents it
+    /// wrote. On failure they stay queued for the next flush.
+    @discardableResult
+    public func flush() throws -> Int {
+        guard !unwritten.isEmpty else { return 0 }
+        let batch = unwritten.values.sorted { $0.heartbeat.id < $1.heartbeat.id }
+        try store.recordHeartbeats(batch)
+        unwritten.removeAll(keepingCapacity: true)
+        return batch.count
+    }
+
+    /// For callers that cannot act on a failed write but the operator must hear of it.
+    func flushLoggingFailure() {
+        do {
+            try flush()
+        } catch {
+            logger.error("writing \(unwritten.count) heartbeats failed; will retry", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Sets (or, with nil, clears) what agents should run: written to the database before it is
+    /// answered to any agent, all or none. Every agent must have sent a heartbeat.
+    public func assign(_ assignments: [String: Assignment?]) throws {
+        let unknown = assignments.keys.filter { members[$0] == nil }.sorted()
+        guard unknown.isEmpty else { throw StoreError.unknownAgents(ids: unknown) }
+        try flush()
+        try store.setDesiredVersions(assignments.mapValues { $0?.desiredVersion })
+        for (id, assignment) in assignments {
+            members[id]?.assignment = assignment
+        }
+    }
+
+    /// Every agent, by id.
+    public func snapshot() -> [FleetMember] {
+        members.values.sorted { $0.agent.id < $1.agent.id }
+    }
+
+    public func member(id: String) -> FleetMember? {
+        members[id]
+    }
+}

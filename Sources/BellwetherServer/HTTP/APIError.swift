@@ -1,0 +1,50 @@
+import BellwetherAPI
+import BellwetherCore
+import Hummingbird
+
+/// An error the API answers with, in the one shape clients parse:
+/// `{"error": {"code": "...", "message": "..."}}` with a fitting status.
+public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConvertible {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var message: String
+    public var diagnostics: [PolicyDiagnostic]?
+
+    public init(_ status: HTTPResponse.Status, code: String, _ message: String, diagnostics: [PolicyDiagnostic]? = nil) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.diagnostics = diagnostics
+    }
+
+    public var description: String { "\(status.code) \(code): \(message)" }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = try JSONResponse(APIErrorBody(code: code, message: message, diagnostics: diagnostics), status: status)
+            .response(from: request, context: context)
+        if status == .unauthorized {
+            response.headers[.wwwAuthenticate] = "Bearer"
+        }
+        return response
+    }
+
+    static func badRequest(_ message: String, code: String = "bad-request") -> APIError {
+        APIError(.badRequest, code: code, message)
+    }
+
+    static func notFound(_ message: String, code: String = "not-found") -> APIError {
+        APIError(.notFound, code: code, message)
+    }
+
+    static func conflict(_ message: String, code: String) -> APIError {
+        APIError(.conflict, code: code, message)
+    }
+
+    static func tooLarge(limit: Int) -> APIError {
+        APIError(.contentTooLarge, code: "too-large", "the request body is larger than \(limit) bytes; send it in smaller batches")
+    }
+
+    static let notReady = APIError(
+        .serviceUnavailable, code: "not-ready", "the controller is still starting (loading the fleet); retry in a moment"
+    )
+}

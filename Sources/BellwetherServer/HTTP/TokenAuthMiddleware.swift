@@ -1,0 +1,43 @@
+import Foundation
+import Hummingbird
+
+/// Admits a request only with the bearer token of the endpoint's kind.
+///
+/// No token is 401 (authenticate), a token of the other kind is 403 (authenticated, but not for
+/// this), and an unknown token is 401. Comparison takes the same time wherever the first wrong
+/// byte is, so a token cannot be guessed byte by byte from response times.
+struct TokenAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+    let access: Access
+    let tokens: AccessTokens
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let expected = tokens.token(for: access) else { return try await next(request, context) }
+        let variable = access == .operator ? "BELLWETHER_ADMIN_TOKEN" : "BELLWETHER_AGENT_TOKEN"
+        guard let presented = Self.bearer(request) else {
+            throw APIError(.unauthorized, code: "unauthorized", "missing bearer token: send `Authorization: Bearer <token>` with the \(variable) value")
+        }
+        if Self.equal(presented, expected) { return try await next(request, context) }
+        for other in Access.allCases where other != access {
+            if let token = tokens.token(for: other), Self.equal(presented, token) {
+                throw APIError(.forbidden, code: "forbidden", "this is the \(other.rawValue) token; this endpoint needs the \(variable) token")
+            }
+        }
+        throw APIError(.unauthorized, code: "unauthorized", "the bearer token is not valid: check \(variable)")
+    }
+
+    private static func bearer(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        return String(parts[1]).trimmingCharacters(in: .whitespaces)
+    }
+
+    private static func equal(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        var difference = UInt8(x.count == y.count ? 0 : 1)
+        for index in 0..<max(x.count, y.count) {
+            difference |= (index < x.count ? x[index] : 0) ^ (index < y.count ? y[index] : 0)
+        }
+        return difference == 0
+    }
+}

@@ -1,0 +1,39 @@
+import BellwetherAPI
+import BellwetherCore
+import Foundation
+import Hummingbird
+
+/// What agents call: the heartbeat that answers with their desired version, and the embedded
+/// telemetry intake (JSON Lines; the OTLP receiver will join it).
+enum AgentRoutes {
+    static func routes<Context: RequestContext>(configuration: ServerConfiguration, components: ServerComponents) -> RouteCollection<Context> {
+        let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
+        let routes = EndpointRoutes<Context>(access: .agent, tokens: tokens, fleet: components.fleet)
+        let limits = configuration.limits
+        routes.on(.heartbeat) { request, _ in
+            let heartbeat = try await request.decodeJSON(HeartbeatRequest.self, limit: limits.jsonBytes).validated()
+            let member = await components.fleet.heartbeat(heartbeat, at: components.now())
+            let assignment = member.assignment
+            return JSONResponse(HeartbeatReply(
+                desiredVersion: assignment?.desiredVersion ?? heartbeat.version,
+                artifact: assignment?.artifact, rollout: assignment?.rollout, cohort: assignment?.cohort,
+                heartbeatSeconds: configuration.heartbeatSeconds
+            ))
+        }
+        routes.on(.observations) { request, _ in
+            let body = try await request.body(upTo: limits.observationBytes)
+            let now = components.now().timeIntervalSince1970
+            let observations: [AgentObservation]
+            do {
+                observations = try body.withUnsafeReadableBytes { raw throws(ReplayFormatError) in
+                    try ReplayFile.agentObservations(in: raw.bindMemory(to: UInt8.self), defaultTime: now)
+                }
+            } catch let error as ReplayFormatError {
+                throw APIError.badRequest("nothing was stored: \(error)", code: "malformed-observation")
+            }
+            try components.store.recordObservations(observations)
+            return JSONResponse(["accepted": observations.count], status: .accepted)
+        }
+        return routes.collection
+    }
+}

@@ -1,0 +1,58 @@
+import BellwetherCore
+import Hummingbird
+
+/// Every endpoint the server answers, with its method, path and who may call it: the route table
+/// as data, so the routes are registered from it and tests can walk it (every operator endpoint
+/// must refuse a request without the admin token).
+public enum Endpoint: String, Sendable, Hashable, CaseIterable {
+    case liveness, readiness
+    case heartbeat, observations
+    case listRollouts, startRollout, getRollout
+    case pauseRollout, resumeRollout, promoteRollout, abortRollout, rollbackRollout
+    case rolloutEvents, rolloutHealth
+    case listAgents
+
+    public var method: HTTPRequest.Method {
+        switch self {
+        case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .listAgents: .get
+        case .heartbeat, .observations, .startRollout, .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout: .post
+        }
+    }
+
+    /// The path as in the interface document; `{id}` is a rollout id.
+    public var path: String {
+        switch self {
+        case .liveness: "/healthz"
+        case .readiness: "/readyz"
+        case .heartbeat: "/api/v1/agents/heartbeat"
+        case .observations: "/api/v1/observations"
+        case .listRollouts, .startRollout: "/api/v1/rollouts"
+        case .getRollout: "/api/v1/rollouts/{id}"
+        case .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout:
+            "/api/v1/rollouts/{id}/\(manualAction!.rawValue)"
+        case .rolloutEvents: "/api/v1/rollouts/{id}/events"
+        case .rolloutHealth: "/api/v1/rollouts/{id}/health"
+        case .listAgents: "/api/v1/agents"
+        }
+    }
+
+    public var access: Access {
+        switch self {
+        case .liveness, .readiness: .anyone
+        case .heartbeat, .observations: .agent
+        default: .operator
+        }
+    }
+
+    /// The operator command behind a manual-action endpoint.
+    public var manualAction: ManualAction? {
+        switch self {
+        case .pauseRollout: .pause
+        case .resumeRollout: .resume
+        case .promoteRollout: .promote
+        case .abortRollout: .abort
+        case .rollbackRollout: .rollback
+        default: nil
+        }
+    }
+}

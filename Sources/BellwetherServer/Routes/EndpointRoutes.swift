@@ -1,0 +1,30 @@
+import Hummingbird
+
+/// A `RouteCollection` for one area of the API whose endpoints all share one kind of access; the
+/// kind's token check is the collection's first middleware, so no route can be added without it.
+struct EndpointRoutes<Context: RequestContext> {
+    let access: Access
+    let collection = RouteCollection(context: Context.self)
+
+    init(access: Access, tokens: AccessTokens, fleet: FleetRegistry) {
+        self.access = access
+        collection.add(middleware: TokenAuthMiddleware<Context>(access: access, tokens: tokens))
+        if access != .anyone {
+            collection.add(middleware: ReadinessMiddleware<Context>(fleet: fleet))
+        }
+    }
+
+    @discardableResult
+    func on(_ endpoint: Endpoint, use handler: @Sendable @escaping (Request, Context) async throws -> some ResponseGenerator) -> Self {
+        precondition(endpoint.access == access, "\(endpoint) needs \(endpoint.access) access but was added to the \(access) routes")
+        collection.on(RouterPath(endpoint.path), method: endpoint.method, use: handler)
+        return self
+    }
+}
+
+extension Request {
+    /// The `{id}` of a rollout path.
+    func rolloutID(_ context: some RequestContext) throws -> String {
+        try context.parameters.require("id")
+    }
+}

@@ -1,0 +1,76 @@
+import BellwetherServer
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Every endpoint of the route table admits only its own kind of token.
+@Suite struct AccessTests {
+    static let operatorEndpoints = Endpoint.allCases.filter { $0.access == .operator }
+    static let agentEndpoints = Endpoint.allCases.filter { $0.access == .agent }
+
+    @Test func everyOperatorEndpointRefusesAMissingWrongOrAgentToken() async throws {
+        let server = try await ServerHarness()
+        try await server.test { client in
+            for endpoint in Self.operatorEndpoints {
+                for (token, status) in [(Token.none, HTTPResponse.Status.unauthorized), (.wrong, .unauthorized), (.agent, .forbidden)] {
+                    let response = try await client.execute(uri: endpoint.concretePath, method: endpoint.method, headers: token.headers, body: nil)
+                    #expect(response.status == status, "\(endpoint) with \(token) token")
+                    #expect(response.error?.code == (status == .forbidden ? "forbidden" : "unauthorized"))
+                }
+            }
+        }
+    }
+
+    @Test func everyAgentEndpointRefusesAMissingWrongOrAdminToken() async throws {
+        let server = try await ServerHarness()
+        try await server.test { client in
+            for endpoint in Self.agentEndpoints {
+                for (token, status) in [(Token.none, HTTPResponse.Status.unauthorized), (.wrong, .unauthorized), (.admin, .forbidden)] {
+                    let response = try await client.execute(uri: endpoint.concretePath, method: endpoint.method, headers: token.headers, body: nil)
+                    #expect(response.status == status, "\(endpoint) with \(token) token")
+                }
+            }
+        }
+    }
+
+    @Test func everyEndpointOfTheTableIsServedToItsOwnToken() async throws {
+        let server = try await ServerHarness()
+        try await server.test { client in
+            for endpoint in Endpoint.allCases {
+                let token: Token = switch endpoint.access {
+                case .anyone: .none
+                case .agent: .agent
+                case .operator: .admin
+                }
+                let response = try await client.execute(uri: endpoint.concretePath, method: endpoint.method, headers: token.headers, body: nil)
+                #expect(response.error?.code != "not-found", "\(endpoint) is in the table but not routed")
+                #expect(![.unauthorized, .forbidden].contains(response.status), "\(endpoint)")
+            }
+        }
+    }
+
+    @Test func withoutConfiguredTokensTheLoopbackServerIsOpen() async throws {
+        let server = try await ServerHarness(tokens: false)
+        try await server.test { client in
+            let rollouts = try await client.get("/api/v1/rollouts", .none)
+            let heartbeat = try await client.post("/api/v1/agents/heartbeat", .none, body: #"{"id": "a", "version": "1"}"#)
+            #expect(rollouts.status == .ok)
+            #expect(heartbeat.status == .ok)
+        }
+    }
+
+    @Test func livenessAndReadinessNeedNoToken() async throws {
+        let server = try await ServerHarness()
+        try await server.test { client in
+            let liveness = try await client.get("/healthz", .none)
+            let readiness = try await client.get("/readyz", .none)
+            #expect(liveness.status == .ok)
+            #expect(readiness.status == .ok)
+        }
+    }
+}
+
+extension Endpoint {
+    /// The path with a rollout id filled in.
+    var concretePath: String { path.replacingOccurrences(of: "{id}", with: "some-rollout") }
+}

@@ -1,0 +1,92 @@
+import BellwetherServer
+import BellwetherStore
+import Foundation
+import Testing
+
+/// `bellwether serve`'s settings: flags over environment over file over defaults, validated.
+@Suite struct ConfigurationTests {
+    @Test func theDefaultsServeLocallyOnPort7070() throws {
+        let configuration = try ServerConfiguration.resolve(flags: ServerSettings(), configFile: nil, environment: [:])
+        #expect(configuration.databasePath == "./bellwether.db")
+        #expect(configuration.listen.description == "127.0.0.1:7070")
+        #expect(configuration.heartbeatSeconds == 15)
+        #expect(configuration.silentAfter == 45)
+        #expect(configuration.adminToken == nil)
+    }
+
+    @Test func withoutAnAdminTokenTheServerRefusesANonLoopbackAddress() throws {
+        let error = #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.resolve(flags: ServerSettings(listen: "0.0.0.0:7070"), configFile: nil, environment: [:])
+        }
+        #expect(error?.message.contains("set BELLWETHER_ADMIN_TOKEN") == true)
+        let configuration = try ServerConfiguration.resolve(
+            flags: ServerSettings(listen: "0.0.0.0:7070"), configFile: nil, environment: ["BELLWETHER_ADMIN_TOKEN": "s3cret"]
+        )
+        #expect(configuration.adminToken == "s3cret")
+    }
+
+    @Test func buildingTheApplicationAlsoRefusesIt() async throws {
+        var configuration = ServerConfiguration()
+        configuration.listen = ListenAddress(host: "10.0.0.5", port: 7070)
+        let components = ServerComponents(configuration: configuration, store: try .inMemory())
+        #expect(throws: ConfigurationError.self) { _ = try buildApplication(configuration: configuration, components: components) }
+    }
+
+    @Test func flagsOverrideTheEnvironmentWhichOverridesTheFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("bellwether-\(UUID().uuidString).yaml")
+        try """
+            db: /var/lib/bellwether/file.db
+            listen: 127.0.0.1:9000
+            otlpListen: 127.0.0.1:4318
+            adminToken: from-file
+            agentToken: agent-from-file
+            heartbeatSeconds: 10
+            silentAfter: 1m
+            """.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let configuration = try ServerConfiguration.resolve(
+            flags: ServerSettings(listen: "127.0.0.1:9001"), configFile: file.path,
+            environment: ["BELLWETHER_ADMIN_TOKEN": "from-env", "BELLWETHER_AGENT_TOKEN": ""]
+        )
+        #expect(configuration.databasePath == "/var/lib/bellwether/file.db")
+        #expect(configuration.listen.port == 9001)
+        #expect(configuration.otlpListen?.port == 4318)
+        #expect(configuration.adminToken == "from-env")
+        #expect(configuration.agentToken == "agent-from-file", "an empty variable counts as unset")
+        #expect(configuration.heartbeatSeconds == 10)
+        #expect(configuration.silentAfter == 60)
+    }
+
+    @Test(arguments: [
+        (ServerSettings(listen: "7070"), "--listen '7070' has no port"),
+        (ServerSettings(listen: "localhost:http"), "the port must be a number"),
+        (ServerSettings(listen: "::1:7070"), "put an IPv6 host in brackets"),
+        (ServerSettings(heartbeatSeconds: 0), "--heartbeat-seconds 0 is out of range"),
+        (ServerSettings(heartbeatSeconds: 15, silentAfter: "15s"), "agents would count as silent between two heartbeats"),
+        (ServerSettings(silentAfter: "45"), "--silent-after '45' is not a duration"),
+        (ServerSettings(adminToken: "same", agentToken: "same"), "give agents a token of their own"),
+        (ServerSettings(adminToken: "has space"), "contain no spaces"),
+    ])
+    func everyInvalidSettingIsRefusedWithWhatToWriteInstead(settings: ServerSettings, message: String) {
+        let error = #expect(throws: ConfigurationError.self) {
+            try ServerConfiguration.resolve(flags: settings, configFile: nil, environment: [:])
+        }
+        #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
+    }
+
+    @Test func anUnknownKeyInTheFileIsNamedWithItsLine() {
+        let error = #expect(throws: ConfigurationError.self) {
+            try ServerSettings.file(yaml: "listen: 127.0.0.1:7070\nlisten_port: 80\n", path: "serve.yaml")
+        }
+        #expect(error?.message.hasPrefix("serve.yaml:2: unknown setting 'listen_port'") == true, "\(error?.message ?? "")")
+    }
+
+    @Test func ipv6AndLoopbackAddressesAreRecognised() throws {
+        let address = try ListenAddress(parsing: "[::1]:7070", option: "--listen")
+        #expect(address.host == "::1")
+        #expect(address.isLoopback)
+        #expect(address.description == "[::1]:7070")
+        #expect(try !ListenAddress(parsing: "0.0.0.0:7070", option: "--listen").isLoopback)
+        #expect(try ListenAddress(parsing: "localhost:0", option: "--listen").isLoopback)
+    }
+}

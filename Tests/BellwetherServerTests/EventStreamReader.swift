@@ -1,0 +1,49 @@
+import BellwetherAPI
+import BellwetherTestSupport
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A bare HTTP/1.1 client for a server-sent event stream: it sends one GET and hands back each
+/// `data:` payload as it arrives, so a test can act after the N-th event instead of sleeping.
+/// Reading blocks, so it runs on a thread of its own and never starves the server's tasks.
+final class EventStreamReader: Sendable {
+    let events: AsyncStream<AuditEventView>
+    private let socket: Int32
+
+    init(port: Int, path: String, token: String, lastEventID: Int64? = nil) throws {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.socket = socket
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+        let resume = lastEventID.map { "Last-Event-ID: \($0)\r\n" } ?? ""
+        let request = "GET \(path) HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nConnection: close\r\nAuthorization: Bearer \(token)\r\n\(resume)\r\n"
+        let handle = FileHandle(fileDescriptor: socket, closeOnDealloc: false)
+        handle.write(Data(request.utf8))
+        let (events, continuation) = AsyncStream.makeStream(of: AuditEventView.self)
+        self.events = events
+        Thread.detachNewThread {
+            var lines = LineReader(handle)
+            while let line = lines.next() {
+                guard line.hasPrefix("data: ") else { continue }
+                if let event = try? APICoding.decoder().decode(AuditEventView.self, from: Data(line.dropFirst(6).utf8)) {
+                    continuation.yield(event)
+                }
+            }
+            continuation.finish()
+        }
+    }
+
+    /// Hangs up, as a browser tab closing would.
+    func close() {
+        shutdown(socket, Int32(SHUT_RDWR))
+        Glibc.close(socket)
+    }
+}

@@ -1,0 +1,42 @@
+import BellwetherServer
+import Foundation
+import HummingbirdTesting
+import Testing
+
+/// `POST /api/v1/observations`: the replay format as JSON Lines, stored all or nothing.
+@Suite struct ObservationTests {
+    @Test func aBatchIsStoredWithTheServerClockWhereTimeIsMissingAndCohortIgnored() async throws {
+        let server = try await ServerHarness()
+        let body = """
+            {"time": 1764000010, "agent": "a1", "version": "2.4.0", "counters": {"records": 10}}
+
+            {"agent": "a2", "cohort": "whatever", "spans": {"process_data_record": {"total": 5, "failed": 1}}}
+            """
+        try await server.test { client in
+            let response = try await client.post("/api/v1/observations", .agent, body: body)
+            #expect(response.status == .accepted)
+            #expect(response.text == #"{"accepted":2}"#)
+        }
+        let stored = try server.store.observations(from: 0, through: .infinity)
+        let now = ServerHarness.t0.timeIntervalSince1970
+        #expect(stored.map(\.agent) == ["a2", "a1"], "in time order: a2 was stamped now, a1 ten seconds later")
+        #expect(stored.map(\.time) == [now, 1_764_000_010])
+        #expect(stored.first?.spans["process_data_record"]?.failed == 1)
+        #expect(stored.last?.version == "2.4.0")
+    }
+
+    @Test func aMalformedLineRejectsTheWholeBatchAndNamesTheLine() async throws {
+        let server = try await ServerHarness()
+        let body = """
+            {"agent": "a1", "counters": {"records": 10}}
+            {"agent": "a2", "counters": {"records": -1}}
+            """
+        try await server.test { client in
+            let response = try await client.post("/api/v1/observations", .agent, body: body)
+            #expect(response.status == .badRequest)
+            #expect(response.error?.code == "malformed-observation")
+            #expect(response.error?.message.contains("line 2") == true, "\(response.text)")
+        }
+        #expect(try server.store.observations(from: 0, through: .infinity).isEmpty)
+    }
+}
