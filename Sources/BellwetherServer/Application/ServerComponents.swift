@@ -11,13 +11,15 @@ public struct ServerComponents: Sendable {
     public var fleet: FleetRegistry
     public var bell: EventBell
     public var control: any RolloutControl
-    public var health: any RolloutHealthProvider
+    public var health: any RolloutCheckSource
     /// Run beside the HTTP server in its service group, started before it and stopped after it.
     public var services: [any Service]
     /// The wall clock for heartbeats, audit events and silence; injected so tests can move time.
     public var now: @Sendable () -> Date
     /// Names a new rollout; the default is the policy's name and 8 random hex digits.
     public var newRolloutID: @Sendable (Policy) -> String
+    /// Set when the controller runs on a manual clock: `POST /api/v1/clock/advance` moves it.
+    public var clock: ClockControl?
 
     public init(configuration: ServerConfiguration, store: BellwetherStore) {
         self.store = store

@@ -83,6 +83,14 @@ public actor FleetRegistry {
         }
     }
 
+    /// Takes in assignments the control loop has already stored: the next heartbeats answer
+    /// them. Agents the registry has never heard of are skipped; they get theirs when they appear.
+    func take(_ assignments: [String: Assignment?]) {
+        for (id, assignment) in assignments where members[id] != nil {
+            members[id]?.assignment = assignment
+        }
+    }
+
     /// Every agent, by id.
     public func snapshot() -> [FleetMember] {
         members.values.sorted { $0.agent.id < $1.agent.id }

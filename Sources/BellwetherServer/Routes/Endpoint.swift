@@ -11,11 +11,12 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
     case pauseRollout, resumeRollout, promoteRollout, abortRollout, rollbackRollout
     case rolloutEvents, rolloutHealth
     case listAgents
+    case advanceClock
 
     public var method: HTTPRequest.Method {
         switch self {
         case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .listAgents: .get
-        case .heartbeat, .observations, .startRollout, .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout: .post
+        case .heartbeat, .observations, .startRollout, .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout, .advanceClock: .post
         }
     }
 
@@ -33,6 +34,7 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
         case .rolloutEvents: "/api/v1/rollouts/{id}/events"
         case .rolloutHealth: "/api/v1/rollouts/{id}/health"
         case .listAgents: "/api/v1/agents"
+        case .advanceClock: "/api/v1/clock/advance"
         }
     }
 

@@ -1,0 +1,52 @@
+import BellwetherController
+import BellwetherCore
+import BellwetherStore
+import Logging
+
+extension RolloutController: RolloutControl {}
+
+/// The check verdicts of `GET /api/v1/rollouts/{id}/health`: the control loop's latest evaluation.
+struct ControllerCheckSource: RolloutCheckSource {
+    let controller: RolloutController
+
+    func checks(for rollout: Rollout) async -> [CheckVerdict] {
+        (try? await controller.latestEvaluation(rolloutID: rollout.id))?.verdicts ?? []
+    }
+}
+
+extension ServerComponents {
+    /// The complete controller: the API and the control loop on one clock, sharing the fleet
+    /// registry, so what the loop assigns is what heartbeats answer and operators' commands wake
+    /// the loop at once. With a `ManualClock` the API also offers `POST /api/v1/clock/advance`
+    /// (tests drive time through it; nothing sleeps).
+    public static func controller(
+        configuration: ServerConfiguration,
+        store: BellwetherStore,
+        clock: any ControllerClock,
+        logger: Logger = Logger(label: "bellwether.controller")
+    ) -> ServerComponents {
+        var components = ServerComponents(configuration: configuration, store: store)
+        let controller = RolloutController(
+            store: store,
+            metrics: EmbeddedMetricSource(store: store),
+            sink: components.fleet,
+            clock: clock,
+            configuration: ControllerConfiguration(silentAfter: configuration.silentAfter),
+            logger: logger
+        )
+        components.control = controller
+        components.health = ControllerCheckSource(controller: controller)
+        components.services.append(ControllerService(controller: controller))
+        components.now = { clock.now }
+        if let manual = clock as? ManualClock {
+            let fleet = components.fleet
+            components.clock = ClockControl { seconds in
+                // Heartbeats heard so far must be in the store before the loop looks at the fleet.
+                try await fleet.flush()
+                manual.advance(by: seconds)
+                return await controller.tick()
+            }
+        }
+        return components
+    }
+}
