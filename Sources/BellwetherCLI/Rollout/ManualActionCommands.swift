@@ -6,9 +6,18 @@ import BellwetherCore
 /// reason for the audit log, and the rollout's new state printed back.
 protocol ManualActionCommand: AsyncParsableCommand {
     static var action: ManualAction { get }
-    var id: String { get }
-    var reason: String? { get }
-    var options: ClientOptions { get }
+    var arguments: ManualActionArguments { get }
+}
+
+/// The arguments every manual action takes.
+struct ManualActionArguments: ParsableArguments {
+    @Argument(help: "The rollout id.")
+    var id: String
+
+    @Option(help: "Why, for the audit log.")
+    var reason: String?
+
+    @OptionGroup var options: ClientOptions
 }
 
 extension ManualActionCommand {
@@ -20,8 +29,9 @@ extension ManualActionCommand {
     }
 
     func run() async throws {
-        let path = "api/v1/rollouts/\(id)/\(Self.action.rawValue)"
-        let rollout: RolloutView = try await options.client().post(path, body: ManualActionRequest(reason: reason))
+        let options = arguments.options
+        let path = "api/v1/rollouts/\(arguments.id)/\(Self.action.rawValue)"
+        let rollout: RolloutView = try await options.client().post(path, body: ManualActionRequest(reason: arguments.reason))
         switch options.output {
         case .table: Printer.line("\(rollout.id): \(rollout.state.description): \(rollout.reason)")
         case .json: try Printer.json(rollout)
@@ -32,39 +42,29 @@ extension ManualActionCommand {
 struct RolloutPauseCommand: ManualActionCommand {
     static let action = ManualAction.pause
     static let configuration: CommandConfiguration = manualConfiguration("Halt a progressing rollout where it is.")
-    @Argument(help: "The rollout id.") var id: String
-    @Option(help: "Why, for the audit log.") var reason: String?
-    @OptionGroup var options: ClientOptions
+    @OptionGroup var arguments: ManualActionArguments
 }
 
 struct RolloutResumeCommand: ManualActionCommand {
     static let action = ManualAction.resume
     static let configuration: CommandConfiguration = manualConfiguration("Resume a halted rollout at its current step.")
-    @Argument(help: "The rollout id.") var id: String
-    @Option(help: "Why, for the audit log.") var reason: String?
-    @OptionGroup var options: ClientOptions
+    @OptionGroup var arguments: ManualActionArguments
 }
 
 struct RolloutPromoteCommand: ManualActionCommand {
     static let action = ManualAction.promote
     static let configuration: CommandConfiguration = manualConfiguration("Move to the next step now, skipping the rest of the bake.")
-    @Argument(help: "The rollout id.") var id: String
-    @Option(help: "Why, for the audit log.") var reason: String?
-    @OptionGroup var options: ClientOptions
+    @OptionGroup var arguments: ManualActionArguments
 }
 
 struct RolloutAbortCommand: ManualActionCommand {
     static let action = ManualAction.abort
     static let configuration: CommandConfiguration = manualConfiguration("Stop the rollout; agents stay on the version they run.")
-    @Argument(help: "The rollout id.") var id: String
-    @Option(help: "Why, for the audit log.") var reason: String?
-    @OptionGroup var options: ClientOptions
+    @OptionGroup var arguments: ManualActionArguments
 }
 
 struct RolloutRollbackCommand: ManualActionCommand {
     static let action = ManualAction.rollback
     static let configuration: CommandConfiguration = manualConfiguration("Return the canary cohort to the stable version.")
-    @Argument(help: "The rollout id.") var id: String
-    @Option(help: "Why, for the audit log.") var reason: String?
-    @OptionGroup var options: ClientOptions
+    @OptionGroup var arguments: ManualActionArguments
 }
