@@ -7,12 +7,16 @@ public struct StartRolloutRequest: Sendable, Hashable, Codable {
     public var version: String
     public var artifact: Artifact?
     public var dryRun: Bool?
+    /// The file the policy came from, to label its diagnostics (`enrichment-canary.yaml:3:28: ...`);
+    /// `policy` when absent.
+    public var policyFile: String?
 
-    public init(policy: String, version: String, artifact: Artifact? = nil, dryRun: Bool? = nil) {
+    public init(policy: String, version: String, artifact: Artifact? = nil, dryRun: Bool? = nil, policyFile: String? = nil) {
         self.policy = policy
         self.version = version
         self.artifact = artifact
         self.dryRun = dryRun
+        self.policyFile = policyFile
     }
 }
 

@@ -12,6 +12,9 @@ public struct BellwetherCommand: AsyncParsableCommand {
             """,
         version: BellwetherVersion.current,
         subcommands: [
+            ServeCommand.self,
+            RolloutCommand.self,
+            AgentsCommand.self,
             PolicyCommand.self,
             AnalyzeCommand.self,
             InternalCommand.self,

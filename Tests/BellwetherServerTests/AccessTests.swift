@@ -5,29 +5,21 @@ import Testing
 
 /// Every endpoint of the route table admits only its own kind of token.
 @Suite struct AccessTests {
-    static let operatorEndpoints = Endpoint.allCases.filter { $0.access == .operator }
-    static let agentEndpoints = Endpoint.allCases.filter { $0.access == .agent }
+    /// For each kind of endpoint: the token of the other kind is forbidden, none or an unknown one unauthorised.
+    static let refusals: [Access: [(Token, HTTPResponse.Status)]] = [
+        .operator: [(.none, .unauthorized), (.wrong, .unauthorized), (.agent, .forbidden)],
+        .agent: [(.none, .unauthorized), (.wrong, .unauthorized), (.admin, .forbidden)],
+    ]
 
-    @Test func everyOperatorEndpointRefusesAMissingWrongOrAgentToken() async throws {
+    @Test(arguments: [Access.operator, .agent])
+    func everyEndpointOfTheKindRefusesAMissingUnknownOrOtherKindsToken(access: Access) async throws {
         let server = try await ServerHarness()
         try await server.test { client in
-            for endpoint in Self.operatorEndpoints {
-                for (token, status) in [(Token.none, HTTPResponse.Status.unauthorized), (.wrong, .unauthorized), (.agent, .forbidden)] {
+            for endpoint in Endpoint.allCases where endpoint.access == access {
+                for (token, status) in Self.refusals[access] ?? [] {
                     let response = try await client.execute(uri: endpoint.concretePath, method: endpoint.method, headers: token.headers, body: nil)
                     #expect(response.status == status, "\(endpoint) with \(token) token")
                     #expect(response.error?.code == (status == .forbidden ? "forbidden" : "unauthorized"))
-                }
-            }
-        }
-    }
-
-    @Test func everyAgentEndpointRefusesAMissingWrongOrAdminToken() async throws {
-        let server = try await ServerHarness()
-        try await server.test { client in
-            for endpoint in Self.agentEndpoints {
-                for (token, status) in [(Token.none, HTTPResponse.Status.unauthorized), (.wrong, .unauthorized), (.admin, .forbidden)] {
-                    let response = try await client.execute(uri: endpoint.concretePath, method: endpoint.method, headers: token.headers, body: nil)
-                    #expect(response.status == status, "\(endpoint) with \(token) token")
                 }
             }
         }

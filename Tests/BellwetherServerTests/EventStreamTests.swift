@@ -27,6 +27,22 @@ import Testing
         }
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func anOpenStreamEndsWhenTheServerShutsDownSoShutdownNeverHangs() async throws {
+        let server = try await ServerHarness()
+        let reader = try await server.application().test(.live) { client in
+            let id = try await client.startRollout().decode(RolloutView.self).id
+            let reader = try EventStreamReader(port: try #require(client.port), path: "/api/v1/rollouts/\(id)/events", token: ServerHarness.adminToken)
+            var events = reader.events.makeAsyncIterator()
+            #expect(await events.next()?.kind == "created")
+            #expect(await events.next()?.kind == "start")
+            // Returning with the stream still open: the test framework now shuts the server down.
+            return reader
+        }
+        defer { reader.close() }
+        for await event in reader.events { Issue.record("no event after shutdown, got \(event.kind)") }
+    }
+
     @Test func aReconnectingClientResumesAfterTheLastEventItSaw() async throws {
         let server = try await ServerHarness()
         try await server.application().test(.live) { client in

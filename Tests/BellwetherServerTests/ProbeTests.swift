@@ -23,7 +23,9 @@ import Testing
         let server = try await ServerHarness(loaded: false)
         try server.store.recordHeartbeats([.init(id: "known", version: "1.0")], at: ServerHarness.t0)
         try await server.application().test(.live) { client in
-            while try await client.get("/readyz", .none).status != .ok { await Task.yield() }
+            await server.fleet.waitUntilLoaded()
+            let ready = try await client.get("/readyz", .none)
+            #expect(ready.status == .ok)
             #expect(try await client.get("/api/v1/agents").text.contains(#""id":"known""#))
         }
     }

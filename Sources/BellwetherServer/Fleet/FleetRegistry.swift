@@ -17,6 +17,7 @@ public actor FleetRegistry {
     private let logger: Logger
     private var members: [String: FleetMember] = [:]
     private var unwritten: [String: (heartbeat: AgentHeartbeat, at: Date)] = [:]
+    private var loadWaiters: [CheckedContinuation<Void, Never>] = []
     /// True once the agents the database knows have been read: until then the fleet is partial.
     public private(set) var isLoaded = false
 
@@ -34,6 +35,15 @@ public actor FleetRegistry {
             members[known.id] = FleetMember(agent: known.agent, assignment: known.desiredVersion.map { Assignment(desiredVersion: $0) })
         }
         isLoaded = true
+        for waiter in loadWaiters { waiter.resume() }
+        loadWaiters = []
+    }
+
+    /// Returns once the fleet is loaded: what the control loop awaits before its first decision,
+    /// since cohorts computed from a partial fleet would be wrong.
+    public func waitUntilLoaded() async {
+        guard !isLoaded else { return }
+        await withCheckedContinuation { loadWaiters.append($0) }
     }
 
     /// Takes a heartbeat and returns the agent as it now stands. Writes only when a batch is full.

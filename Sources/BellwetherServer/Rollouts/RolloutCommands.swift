@@ -19,7 +19,7 @@ struct RolloutCommands: Sendable {
     func start(_ request: StartRolloutRequest) async throws -> Rollout {
         let policy: Policy
         do {
-            policy = try PolicyDecoder.decode(yaml: request.policy, file: "policy")
+            policy = try PolicyDecoder.decode(yaml: request.policy, file: request.policyFile ?? "policy")
         } catch {
             throw APIError(
                 .badRequest, code: "invalid-policy",

@@ -1,0 +1,67 @@
+import ArgumentParser
+import BellwetherServer
+import BellwetherStore
+import Foundation
+
+/// `bellwether serve`: runs the controller's HTTP API until SIGTERM or SIGINT, then shuts down
+/// gracefully and exits 0. Prints `listening on HOST:PORT` once it accepts connections, the port
+/// the system chose when `--listen` ends in `:0`.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the controller: the HTTP API agents and operators talk to.",
+        discussion: """
+            Settings come from the flags, then the environment (BELLWETHER_ADMIN_TOKEN, \
+            BELLWETHER_AGENT_TOKEN), then --config FILE (YAML keys: db, listen, otlpListen, \
+            adminToken, agentToken, heartbeatSeconds, silentAfter), then the defaults. Without an \
+            admin token the operator API is open, so the server then refuses any address but loopback. \
+            --otlp-listen is accepted and recorded; the OTLP receiver that will serve it comes later.
+            """
+    )
+
+    @Option(help: ArgumentHelp("A YAML file of settings; flags and the environment override it.", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("The SQLite database (default ./bellwether.db).", valueName: "path"))
+    var db: String?
+
+    @Option(help: ArgumentHelp("Where the API listens (default 127.0.0.1:7070).", valueName: "host:port"))
+    var listen: String?
+
+    @Option(help: ArgumentHelp("A second listener for OTLP/HTTP (4318 is the convention).", valueName: "host:port"))
+    var otlpListen: String?
+
+    @Option(help: ArgumentHelp("How often agents check in, in seconds (default 15).", valueName: "seconds"))
+    var heartbeatSeconds: Int?
+
+    @Option(help: ArgumentHelp("When an agent counts as silent, such as 45s (default 3 heartbeats).", valueName: "duration"))
+    var silentAfter: String?
+
+    func run() async throws {
+        let flags = ServerSettings(
+            database: db, listen: listen, otlpListen: otlpListen, heartbeatSeconds: heartbeatSeconds, silentAfter: silentAfter
+        )
+        let configuration: ServerConfiguration
+        do {
+            configuration = try ServerConfiguration.resolve(flags: flags, configFile: config, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw CommandFailure.badInput(error.message)
+        }
+        let store: BellwetherStore
+        do {
+            store = try BellwetherStore.open(path: configuration.databasePath)
+        } catch {
+            throw CommandFailure.failed("cannot open the database \(configuration.databasePath): \(error)")
+        }
+        let application = try buildApplication(
+            configuration: configuration, components: ServerComponents(configuration: configuration, store: store)
+        ) { address in
+            FileHandle.standardOutput.write(Data("listening on \(address)\n".utf8))
+        }
+        do {
+            try await application.runService()
+        } catch {
+            throw CommandFailure.failed("the server stopped: \(error)")
+        }
+    }
+}
