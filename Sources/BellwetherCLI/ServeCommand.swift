@@ -1,10 +1,11 @@
 import ArgumentParser
+import BellwetherCore
 import BellwetherServer
 import BellwetherStore
 import Foundation
 
-/// `bellwether serve`: runs the controller's HTTP API until SIGTERM or SIGINT, then shuts down
-/// gracefully and exits 0. Prints `listening on HOST:PORT` once it accepts connections, the port
+/// `bellwether serve`: runs the controller (the HTTP API and the control loop) until SIGTERM or
+/// SIGINT, then shuts down gracefully and exits 0. Prints `listening on HOST:PORT` once it accepts connections, the port
 /// the system chose when `--listen` ends in `:0`.
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -37,6 +38,30 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("When an agent counts as silent, such as 45s (default 3 heartbeats).", valueName: "duration"))
     var silentAfter: String?
 
+    @Option(help: ArgumentHelp("Run controller time this many times faster than the wall clock (demos).", valueName: "factor"))
+    var speed: Double = 1
+
+    @Option(help: .hidden)
+    var manualClock: Double?
+
+    func validate() throws {
+        guard speed.isFinite, speed > 0, speed <= 10_000 else {
+            throw ValidationError("--speed must be more than 0 and at most 10000, found \(speed)")
+        }
+        if let manualClock, !(manualClock.isFinite && manualClock > 0) {
+            throw ValidationError("--manual-clock takes a start instant in seconds since the Unix epoch")
+        }
+    }
+
+    /// The clock the control loop, heartbeats and the audit log share: the system's, the system's
+    /// sped up for demos, or (hidden, for tests of the real process) a manual clock that only
+    /// `POST /api/v1/clock/advance` moves.
+    private var clock: any ControllerClock {
+        if let manualClock { return ManualClock(now: Date(timeIntervalSince1970: manualClock)) }
+        if speed != 1 { return ScaledClock(speed: speed) }
+        return SystemControllerClock()
+    }
+
     func run() async throws {
         let flags = ServerSettings(
             database: db, listen: listen, otlpListen: otlpListen, heartbeatSeconds: heartbeatSeconds, silentAfter: silentAfter
@@ -54,7 +79,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure.failed("cannot open the database \(configuration.databasePath): \(error)")
         }
         let application = try buildApplication(
-            configuration: configuration, components: ServerComponents(configuration: configuration, store: store)
+            configuration: configuration, components: .controller(configuration: configuration, store: store, clock: clock)
         ) { address in
             FileHandle.standardOutput.write(Data("listening on \(address)\n".utf8))
         }
