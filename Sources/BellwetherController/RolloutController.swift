@@ -69,6 +69,12 @@ public actor RolloutController: RolloutHealthProvider {
         var report = TickReport(time: now)
         do {
             let active = try store.activeRollouts()
+            // Reading the fleet costs in proportion to its size: skip it when no rollout is
+            // active and none this controller drove is waiting to release its agents.
+            guard !active.isEmpty || !owned.isEmpty else {
+                completedTicksContinuation.yield(report)
+                return report
+            }
             let fleet = try store.agents()
             var assignments = try releaseFinished(except: Set(active.map(\.id)), fleet: fleet)
             for rollout in active {
