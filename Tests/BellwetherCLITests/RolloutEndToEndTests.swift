@@ -74,6 +74,9 @@ import Testing
 
         let events = try await auditLog(on: server, rollout: id)
         #expect(events.filter { $0.kind == "step-baked" }.map(\.from?.step) == [1, 2], "every judged step baked exactly once")
+        let report = try cli(server, "rollout", "report", id, "--format", "json")
+        let reported = try #require(JSONSerialization.jsonObject(with: Data(report.stdout.utf8)) as? [String: Any])
+        #expect((reported["events"] as? [[String: Any]])?.count == events.count, "the report tells the whole audit log")
         #expect(promotions(in: events) == [1, 2, 3], "every step entered exactly once")
 
         let verdict = try #require(verdictsDuringAStep.first, "the health endpoint showed the check's canary and baseline values during a step")
@@ -168,6 +171,7 @@ import Testing
         let id = try startRollout(on: first, version: "2.0.0")
         try await tick(&fleet, on: first, rollout: id) { $0.rollouts[id] == "progressing(step 2)" }
         try await fleet.heartbeat(on: first)
+        #expect(fleet.agents.contains { $0.pending?.version == "2.0.0" }, "step 2's new canary has been told, and not installed yet")
         first.kill()
 
         let second = try await startServer(database: first.database, at: fleet.now)
