@@ -108,7 +108,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BellwetherCLITests",
-            dependencies: ["BellwetherCLI", "BellwetherTestSupport"],
+            dependencies: ["BellwetherCLI", "BellwetherAPI", "BellwetherCore", "BellwetherTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

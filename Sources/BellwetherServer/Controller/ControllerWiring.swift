@@ -43,8 +43,16 @@ extension ServerComponents {
             components.clock = ClockControl { seconds in
                 // Heartbeats heard so far must be in the store before the loop looks at the fleet.
                 try await fleet.flush()
+                let active = try store.activeRollouts().map(\.id)
                 manual.advance(by: seconds)
-                return await controller.tick()
+                var report = await controller.tick()
+                // Advancing the clock also wakes the control loop's own service, whose pass may take
+                // the actor first and finish a rollout; this pass then no longer sees it as active.
+                // The answer still says where every rollout active before the advance now stands.
+                for id in active where report.states[id] == nil {
+                    report.states[id] = try store.rollout(id: id).state
+                }
+                return report
             }
         }
         return components
