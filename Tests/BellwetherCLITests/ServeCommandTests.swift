@@ -22,6 +22,8 @@ import Testing
     @Test func operatorsStartInspectSteerAndStopARolloutThroughTheCommandLine() async throws {
         let server = try RunningServer(bellwether, token: Self.token)
         defer { server.stop() }
+        // Heartbeats before the fleet is loaded are refused with 503, as they should be.
+        try await server.waitUntilReady()
         for id in ["a1", "a2", "a3"] { try await server.heartbeat(id: id, version: "2.3.1") }
         let admin = ["BELLWETHER_ADMIN_TOKEN": Self.token, "BELLWETHER_SERVER": server.url]
         func run(_ arguments: String...) throws -> ProductProcess.Result {
