@@ -18,13 +18,25 @@ extension BellwetherStore {
     /// buffers heartbeats for a moment flushes, keeping each agent's own `lastSeen`.
     public func recordHeartbeats(_ batch: [(heartbeat: AgentHeartbeat, at: Date)]) throws {
         guard !batch.isEmpty else { return }
-        try writer.write { db in
-            let statement = try db.cachedStatement(sql: AgentRecord.upsertSQL)
-            for (heartbeat, time) in batch {
-                let values = try AgentRecord(heartbeat, at: time).databaseDictionary
-                try statement.execute(arguments: StatementArguments(values))
-            }
-        }
+        let rows = try Self.heartbeatRows(batch)
+        try writer.write { db in try Self.upsert(rows, in: db) }
+    }
+
+    /// The same, from async code: the transaction runs on the database's writer queue and the
+    /// caller is suspended, not blocked, so a registry flushing heartbeats keeps serving.
+    public func recordHeartbeatBatch(_ batch: [(heartbeat: AgentHeartbeat, at: Date)]) async throws {
+        guard !batch.isEmpty else { return }
+        let rows = try Self.heartbeatRows(batch)
+        try await writer.write { db in try Self.upsert(rows, in: db) }
+    }
+
+    private static func heartbeatRows(_ batch: [(heartbeat: AgentHeartbeat, at: Date)]) throws -> [StatementArguments] {
+        try batch.map { StatementArguments(try AgentRecord($0.heartbeat, at: $0.at).databaseDictionary) }
+    }
+
+    private static func upsert(_ rows: [StatementArguments], in db: Database) throws {
+        let statement = try db.cachedStatement(sql: AgentRecord.upsertSQL)
+        for arguments in rows { try statement.execute(arguments: arguments) }
     }
 
     /// Assigns (or, with `nil`, clears) the version each agent should run, all or none: a

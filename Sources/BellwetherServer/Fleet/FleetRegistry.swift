@@ -46,8 +46,9 @@ public actor FleetRegistry {
         await withCheckedContinuation { loadWaiters.append($0) }
     }
 
-    /// Takes a heartbeat and returns the agent as it now stands. Writes only when a batch is full.
-    public func heartbeat(_ heartbeat: AgentHeartbeat, at time: Date) -> FleetMember {
+    /// Takes a heartbeat and returns the agent as it now stands. Writes only when a batch is full,
+    /// and then off the actor, so other agents' heartbeats are answered meanwhile.
+    public func heartbeat(_ heartbeat: AgentHeartbeat, at time: Date) async -> FleetMember {
         var member = members[heartbeat.id] ?? FleetMember(agent: Agent(id: heartbeat.id, version: heartbeat.version, firstSeen: time, lastSeen: time))
         member.agent.version = heartbeat.version
         member.agent.labels = heartbeat.labels
@@ -56,26 +57,34 @@ public actor FleetRegistry {
         members[heartbeat.id] = member
         unwritten[heartbeat.id] = (heartbeat, time)
         if unwritten.count >= batchSize {
-            flushLoggingFailure()
+            await flushLoggingFailure()
         }
         return member
     }
 
     /// Writes every heartbeat not yet written, in one transaction; returns how many agents it
-    /// wrote. On failure they stay queued for the next flush.
+    /// wrote. The batch is taken out first and written on the database's own queue, so the
+    /// registry keeps answering heartbeats during the write; on failure the batch goes back,
+    /// except for agents heard from again meanwhile.
     @discardableResult
-    public func flush() throws -> Int {
+    public func flush() async throws -> Int {
         guard !unwritten.isEmpty else { return 0 }
-        let batch = unwritten.values.sorted { $0.heartbeat.id < $1.heartbeat.id }
-        try store.recordHeartbeats(batch)
+        let taken = unwritten
         unwritten.removeAll(keepingCapacity: true)
+        let batch = taken.values.sorted { $0.heartbeat.id < $1.heartbeat.id }
+        do {
+            try await store.recordHeartbeatBatch(batch)
+        } catch {
+            for (id, entry) in taken where unwritten[id] == nil { unwritten[id] = entry }
+            throw error
+        }
         return batch.count
     }
 
     /// For callers that cannot act on a failed write but the operator must hear of it.
-    func flushLoggingFailure() {
+    func flushLoggingFailure() async {
         do {
-            try flush()
+            try await flush()
         } catch {
             logger.error("writing \(unwritten.count) heartbeats failed; will retry", metadata: ["error": "\(error)"])
         }
@@ -83,10 +92,10 @@ public actor FleetRegistry {
 
     /// Sets (or, with nil, clears) what agents should run: written to the database before it is
     /// answered to any agent, all or none. Every agent must have sent a heartbeat.
-    public func assign(_ assignments: [String: Assignment?]) throws {
+    public func assign(_ assignments: [String: Assignment?]) async throws {
         let unknown = assignments.keys.filter { members[$0] == nil }.sorted()
         guard unknown.isEmpty else { throw StoreError.unknownAgents(ids: unknown) }
-        try flush()
+        try await flush()
         try store.setDesiredVersions(assignments.mapValues { $0?.desiredVersion })
         for (id, assignment) in assignments {
             members[id]?.assignment = assignment
