@@ -123,6 +123,13 @@ import Testing
         #expect(toldTarget.allSatisfy { agent in
             agent.replies.allSatisfy { $0.desiredVersion != "3.0.0" || $0.cohort == "canary" }
         }, "only the first step's canary was ever told the faulty version")
+
+        // The report tells why: the step's last verdicts and the decision they led to.
+        let report = try cli(server, "rollout", "report", id)
+        #expect(report.status == 0, "\(report.stderr)")
+        #expect(report.stdout.contains("## Step 1: verdicts at"), "\(report.stdout)")
+        #expect(report.stdout.contains("Decision: **rollback** (\(Self.check))"), "\(report.stdout)")
+        #expect(report.stdout.contains("| \(Self.check) | fail |"), "\(report.stdout)")
     }
 
     @Test func operatorsPauseResumeAndRollBackByHand() async throws {

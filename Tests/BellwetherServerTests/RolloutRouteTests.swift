@@ -107,7 +107,7 @@ import Testing
     @Test func anUnknownRolloutIsNotFoundEverywhere() async throws {
         let server = try await ServerHarness()
         try await server.test { client in
-            for path in ["/api/v1/rollouts/nope", "/api/v1/rollouts/nope/events", "/api/v1/rollouts/nope/health"] {
+            for path in ["/api/v1/rollouts/nope", "/api/v1/rollouts/nope/events", "/api/v1/rollouts/nope/health", "/api/v1/rollouts/nope/evaluations"] {
                 let response = try await client.get(path)
                 #expect(response.status == .notFound)
                 #expect(response.error?.code == "unknown-rollout")
@@ -133,6 +133,20 @@ import Testing
             #expect(health.cohorts[1].onExpectedVersion == health.cohorts[1].agents)
             #expect(health.checks.isEmpty)
             #expect(try await client.get("/api/v1/rollouts/\(id)/health").text.contains(#""checks":[]"#))
+        }
+    }
+
+    @Test func evaluationsListEveryBoundaryTheControlLoopJudgedInOrder() async throws {
+        let server = try await ServerHarness()
+        try await server.test { client in
+            for index in 0..<10 { _ = try await client.heartbeat("agent-\(index)") }
+            let id = try await client.startRollout().decode(RolloutView.self).id
+            #expect(try await client.get("/api/v1/rollouts/\(id)/evaluations").decode([RolloutEvaluation].self).isEmpty)
+            let judged = (1...2).map { boundary in
+                RolloutEvaluation(rolloutID: id, step: 0, windowStart: 1_000, boundary: boundary, time: 1_000 + 30 * Double(boundary), verdicts: [])
+            }
+            for evaluation in judged { try server.store.recordEvaluation(evaluation) }
+            #expect(try await client.get("/api/v1/rollouts/\(id)/evaluations").decode([RolloutEvaluation].self) == judged)
         }
     }
 }

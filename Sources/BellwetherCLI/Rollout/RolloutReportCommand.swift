@@ -1,13 +1,15 @@
 import ArgumentParser
 import BellwetherAPI
+import BellwetherCore
 import Foundation
 
-/// `bellwether rollout report ID`: the whole story of a rollout, from its audit log and health.
+/// `bellwether rollout report ID`: the whole story of a rollout, from its audit log, its health
+/// and the control loop's recorded evaluations.
 struct RolloutReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "The story of a rollout: timeline, current state, check verdicts.",
-        discussion: "Markdown for people and tickets; JSON (the rollout, its events and its health) for tools."
+        discussion: "Markdown for people and tickets; JSON (the rollout, its events, its health and each step's last verdicts) for tools."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -26,7 +28,8 @@ struct RolloutReportCommand: AsyncParsableCommand {
         let client = try options.client()
         let health: RolloutHealthView = try await client.get("api/v1/rollouts/\(id)/health")
         let events: [AuditEventView] = try await client.get("api/v1/rollouts/\(id)/events")
-        let report = RolloutReport(rollout: health.rollout, events: events, health: health)
+        let evaluations: [RolloutEvaluation] = try await client.get("api/v1/rollouts/\(id)/evaluations")
+        let report = RolloutReport(rollout: health.rollout, events: events, health: health, steps: RolloutReport.lastEvaluations(evaluations))
         switch format {
         case .markdown: Printer.line(report.markdown)
         case .json: try Printer.json(report)
@@ -39,6 +42,14 @@ struct RolloutReport: Encodable {
     var rollout: RolloutView
     var events: [AuditEventView]
     var health: RolloutHealthView
+    /// Per step analysed, the last boundary judged: the verdicts (and decision) that sealed it.
+    var steps: [RolloutEvaluation]
+
+    static func lastEvaluations(_ evaluations: [RolloutEvaluation]) -> [RolloutEvaluation] {
+        var last: [Int: RolloutEvaluation] = [:]
+        for evaluation in evaluations { last[evaluation.step] = evaluation }
+        return last.keys.sorted().compactMap { last[$0] }
+    }
 
     var markdown: String {
         var lines = [
@@ -56,20 +67,35 @@ struct RolloutReport: Encodable {
         lines += ["", "## Timeline", "", "| time | event | from → to | by | why |", "| --- | --- | --- | --- | --- |"]
         for event in events {
             let move = "\(event.from?.description ?? "—") → \(event.to.description)"
-            let why = event.reason.replacingOccurrences(of: "|", with: "\\|")
-            lines.append("| \(Printer.time(event.at)) | \(event.kind) | \(move) | \(event.actor) | \(why) |")
+            lines.append("| \(Printer.time(event.at)) | \(event.kind) | \(move) | \(event.actor) | \(Self.cell(event.reason)) |")
         }
-        lines += ["", "## Checks", ""]
+        for evaluation in steps {
+            lines += ["", "## Step \(evaluation.step + 1): verdicts at \(Printer.time(Date(timeIntervalSince1970: evaluation.time)))", ""]
+            if let problem = evaluation.problem { lines += ["Telemetry could not be read: \(problem)", ""] }
+            if let decision = evaluation.decision {
+                lines += ["Decision: **\(decision.decision.rawValue)** (\(decision.check ?? "no check")): \(decision.reason)", ""]
+            }
+            lines += Self.verdictTable(evaluation.verdicts)
+        }
+        lines += ["", "## Checks now", ""]
         if health.checks.isEmpty {
             lines.append("No check verdicts reported for the current step.")
         } else {
-            lines += ["| check | verdict | canary | baseline | evidence |", "| --- | --- | --- | --- | --- |"]
-            for check in health.checks {
-                let canary = check.canary.value.map { String(format: "%.4g", $0) } ?? "—"
-                let baseline = check.baseline.value.map { String(format: "%.4g", $0) } ?? "—"
-                lines.append("| \(check.check) | \(check.verdict.rawValue) | \(canary) | \(baseline) | \(check.detail) |")
-            }
+            lines += Self.verdictTable(health.checks)
         }
         return lines.joined(separator: "\n")
+    }
+
+    static func verdictTable(_ verdicts: [CheckVerdict]) -> [String] {
+        ["| check | verdict | canary | baseline | evidence |", "| --- | --- | --- | --- | --- |"] + verdicts.map { check in
+            let canary = check.canary.value.map { String(format: "%.4g", $0) } ?? "—"
+            let baseline = check.baseline.value.map { String(format: "%.4g", $0) } ?? "—"
+            return "| \(check.check) | \(check.verdict.rawValue) | \(canary) | \(baseline) | \(cell(check.detail)) |"
+        }
+    }
+
+    /// Text safe inside a Markdown table cell.
+    static func cell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|")
     }
 }

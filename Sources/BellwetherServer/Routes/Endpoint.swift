@@ -9,13 +9,13 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
     case heartbeat, observations
     case listRollouts, startRollout, getRollout
     case pauseRollout, resumeRollout, promoteRollout, abortRollout, rollbackRollout
-    case rolloutEvents, rolloutHealth
+    case rolloutEvents, rolloutHealth, rolloutEvaluations
     case listAgents
     case advanceClock
 
     public var method: HTTPRequest.Method {
         switch self {
-        case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .listAgents: .get
+        case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .rolloutEvaluations, .listAgents: .get
         case .heartbeat, .observations, .startRollout, .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout, .advanceClock: .post
         }
     }
@@ -33,6 +33,7 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
             "/api/v1/rollouts/{id}/\(manualAction!.rawValue)"
         case .rolloutEvents: "/api/v1/rollouts/{id}/events"
         case .rolloutHealth: "/api/v1/rollouts/{id}/health"
+        case .rolloutEvaluations: "/api/v1/rollouts/{id}/evaluations"
         case .listAgents: "/api/v1/agents"
         case .advanceClock: "/api/v1/clock/advance"
         }

@@ -44,6 +44,12 @@ enum RolloutRoutes {
         routes.on(.rolloutHealth) { request, context in
             JSONResponse(try await commands.health(of: try request.rolloutID(context)))
         }
+        // Every boundary the control loop judged, in order: the evidence behind each step's fate.
+        routes.on(.rolloutEvaluations) { request, context in
+            let id = try request.rolloutID(context)
+            _ = try store.rollout(id: id)
+            return JSONResponse(try store.evaluations(rolloutID: id))
+        }
         return routes.collection
     }
 }
