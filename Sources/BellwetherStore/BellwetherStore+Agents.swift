@@ -22,12 +22,19 @@ extension BellwetherStore {
         try writer.write { db in try Self.upsert(rows, in: db) }
     }
 
-    /// The same, from async code: the transaction runs on the database's writer queue and the
-    /// caller is suspended, not blocked, so a registry flushing heartbeats keeps serving.
-    public func recordHeartbeatBatch(_ batch: [(heartbeat: AgentHeartbeat, at: Date)]) async throws {
-        guard !batch.isEmpty else { return }
+    /// The same, from async code, in one transaction with `touching`: agents whose heartbeat
+    /// changed nothing but the time, for which only `lastSeen` moves (no labels to encode, no
+    /// row to rewrite). The transaction runs on the database's writer queue and the caller is
+    /// suspended, not blocked, so a registry flushing heartbeats keeps serving.
+    public func recordHeartbeatBatch(_ batch: [(heartbeat: AgentHeartbeat, at: Date)], touching: [(id: String, at: Date)] = []) async throws {
+        guard !batch.isEmpty || !touching.isEmpty else { return }
         let rows = try Self.heartbeatRows(batch)
-        try await writer.write { db in try Self.upsert(rows, in: db) }
+        let touches = touching.map { StatementArguments([$0.at.timeIntervalSince1970, $0.id]) }
+        try await writer.write { db in
+            try Self.upsert(rows, in: db)
+            let statement = try db.cachedStatement(sql: "UPDATE agent SET lastSeen = ?1 WHERE id = ?2 AND lastSeen <= ?1")
+            for arguments in touches { try statement.execute(arguments: arguments) }
+        }
     }
 
     private static func heartbeatRows(_ batch: [(heartbeat: AgentHeartbeat, at: Date)]) throws -> [StatementArguments] {

@@ -74,6 +74,25 @@ import Testing
         #expect(try await server.fleet.flush() == 0, "a flush with nothing new writes nothing")
     }
 
+    @Test func aHeartbeatThatChangesNothingMovesOnlyLastSeenAndAChangeIsWrittenWhole() async throws {
+        let server = try await ServerHarness()
+        try await server.test { client in
+            _ = try await client.heartbeat("a1", labels: ["region": "eu"])
+            try await server.fleet.flush()
+            server.clock.advance(seconds: 10)
+            _ = try await client.heartbeat("a1", labels: ["region": "eu"])
+            try await server.fleet.flush()
+            #expect(try server.store.agent(id: "a1")?.agent.lastSeen == ServerHarness.t0.addingTimeInterval(10))
+            server.clock.advance(seconds: 10)
+            _ = try await client.heartbeat("a1", version: "2.4.0", labels: ["region": "us"])
+            try await server.fleet.flush()
+            let stored = try #require(try server.store.agent(id: "a1")).agent
+            #expect(stored.version == "2.4.0")
+            #expect(stored.labels == ["region": "us"])
+            #expect(stored.lastSeen == ServerHarness.t0.addingTimeInterval(20))
+        }
+    }
+
     @Test func aFullBatchIsWrittenWithoutWaitingForTheFlushInterval() async throws {
         let server = try await ServerHarness { $0.heartbeatBatchSize = 2 }
         try await server.test { client in

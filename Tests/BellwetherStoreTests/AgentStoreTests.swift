@@ -79,3 +79,31 @@ import Testing
         #expect(agent.isSilent(at: Fixtures.at(61), after: 60))
     }
 }
+
+@Suite struct HeartbeatBatchTests {
+    let collector = AgentHeartbeat(id: "a1", version: "2.3.1", labels: ["role": "collector"], healthy: true)
+
+    @Test func aTouchMovesOnlyLastSeenAndNeverBackwards() async throws {
+        // Given a known agent
+        let store = try BellwetherStore.inMemory()
+        try store.recordHeartbeat(collector, at: Fixtures.t0)
+        // When a batch touches it later, touches it earlier, and touches an agent never seen
+        try await store.recordHeartbeatBatch([], touching: [(id: "a1", at: Fixtures.t0.addingTimeInterval(30))])
+        try await store.recordHeartbeatBatch([], touching: [(id: "a1", at: Fixtures.t0.addingTimeInterval(10)), (id: "ghost", at: Fixtures.t0)])
+        // Then only its last-seen time moved, forward, and nobody new appeared
+        let agent = try #require(try store.agent(id: "a1"))
+        #expect(agent.agent == Agent(id: "a1", version: "2.3.1", labels: ["role": "collector"], healthy: true, firstSeen: Fixtures.t0, lastSeen: Fixtures.t0.addingTimeInterval(30)))
+        #expect(try store.agent(id: "ghost") == nil)
+    }
+
+    @Test func changedAgentsAndTouchesCommitTogether() async throws {
+        let store = try BellwetherStore.inMemory()
+        try store.recordHeartbeat(collector, at: Fixtures.t0)
+        var upgraded = AgentHeartbeat(id: "a2", version: "2.4.0", labels: [:], healthy: true)
+        upgraded.healthy = false
+        try await store.recordHeartbeatBatch([(heartbeat: upgraded, at: Fixtures.t0)], touching: [(id: "a1", at: Fixtures.t0.addingTimeInterval(5))])
+        #expect(try store.agents().map(\.id) == ["a1", "a2"])
+        #expect(try store.agent(id: "a2")?.agent.healthy == false)
+        #expect(try store.agent(id: "a1")?.agent.lastSeen == Fixtures.t0.addingTimeInterval(5))
+    }
+}

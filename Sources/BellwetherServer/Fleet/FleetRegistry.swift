@@ -16,7 +16,7 @@ public actor FleetRegistry {
     private let batchSize: Int
     private let logger: Logger
     private var members: [String: FleetMember] = [:]
-    private var unwritten: [String: (heartbeat: AgentHeartbeat, at: Date)] = [:]
+    private var unwritten: [String: PendingHeartbeat] = [:]
     private var loadWaiters: [CheckedContinuation<Void, Never>] = []
     /// True once the agents the database knows have been read: until then the fleet is partial.
     public private(set) var isLoaded = false
@@ -49,13 +49,16 @@ public actor FleetRegistry {
     /// Takes a heartbeat and returns the agent as it now stands. Writes only when a batch is full,
     /// and then off the actor, so other agents' heartbeats are answered meanwhile.
     public func heartbeat(_ heartbeat: AgentHeartbeat, at time: Date) async -> FleetMember {
-        var member = members[heartbeat.id] ?? FleetMember(agent: Agent(id: heartbeat.id, version: heartbeat.version, firstSeen: time, lastSeen: time))
+        let previous = members[heartbeat.id]
+        var member = previous ?? FleetMember(agent: Agent(id: heartbeat.id, version: heartbeat.version, firstSeen: time, lastSeen: time))
         member.agent.version = heartbeat.version
         member.agent.labels = heartbeat.labels
         member.agent.healthy = heartbeat.healthy
         member.agent.lastSeen = max(member.agent.lastSeen, time)
         members[heartbeat.id] = member
-        unwritten[heartbeat.id] = (heartbeat, time)
+        // Most heartbeats only say "still here": those need `lastSeen` written, nothing more.
+        let changed = previous.map { $0.agent.version != heartbeat.version || $0.agent.labels != heartbeat.labels || $0.agent.healthy != heartbeat.healthy } ?? true
+        unwritten[heartbeat.id] = PendingHeartbeat(heartbeat: heartbeat, at: time, changed: changed || unwritten[heartbeat.id]?.changed == true)
         if unwritten.count >= batchSize {
             await flushLoggingFailure()
         }
@@ -71,14 +74,16 @@ public actor FleetRegistry {
         guard !unwritten.isEmpty else { return 0 }
         let taken = unwritten
         unwritten.removeAll(keepingCapacity: true)
-        let batch = taken.values.sorted { $0.heartbeat.id < $1.heartbeat.id }
+        let pending = taken.values.sorted { $0.heartbeat.id < $1.heartbeat.id }
+        let changed = pending.filter(\.changed).map { (heartbeat: $0.heartbeat, at: $0.at) }
+        let touched = pending.filter { !$0.changed }.map { (id: $0.heartbeat.id, at: $0.at) }
         do {
-            try await store.recordHeartbeatBatch(batch)
+            try await store.recordHeartbeatBatch(changed, touching: touched)
         } catch {
             for (id, entry) in taken where unwritten[id] == nil { unwritten[id] = entry }
             throw error
         }
-        return batch.count
+        return pending.count
     }
 
     /// For callers that cannot act on a failed write but the operator must hear of it.
@@ -118,4 +123,12 @@ public actor FleetRegistry {
     public func member(id: String) -> FleetMember? {
         members[id]
     }
+}
+
+/// A heartbeat waiting for the next batch write, and whether it says more than "still here".
+struct PendingHeartbeat: Sendable {
+    var heartbeat: AgentHeartbeat
+    var at: Date
+    /// New agent, or a new version, labels or health: the whole row is written, not just `lastSeen`.
+    var changed: Bool
 }
