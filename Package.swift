@@ -102,7 +102,10 @@ let package = Package(
         .testTarget(name: "BellwetherScenariosTests", dependencies: ["BellwetherScenarios", "BellwetherCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BellwetherTelemetryTests",
-            dependencies: ["BellwetherTelemetry", "BellwetherCore", "BellwetherTestSupport"],
+            dependencies: [
+                "BellwetherTelemetry", "BellwetherCore", "BellwetherTestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BellwetherStoreTests", dependencies: ["BellwetherStore", "BellwetherTestSupport"], swiftSettings: swiftSettings),
@@ -120,6 +123,7 @@ let package = Package(
             dependencies: [
                 "BellwetherServer", "BellwetherAPI", "BellwetherTelemetry", "BellwetherTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
         ),

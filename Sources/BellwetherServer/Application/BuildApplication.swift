@@ -10,6 +10,7 @@ public func buildRouter(configuration: ServerConfiguration, components: ServerCo
     let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
     router.addRoutes(ProbeRoutes.routes(fleet: components.fleet, tokens: tokens))
     router.addRoutes(AgentRoutes.routes(configuration: configuration, components: components))
+    router.addRoutes(OTLPRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(RolloutRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(FleetRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(ClockRoutes.routes(configuration: configuration, components: components))

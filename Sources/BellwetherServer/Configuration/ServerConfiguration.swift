@@ -1,3 +1,5 @@
+import BellwetherTelemetry
+
 /// Everything `bellwether serve` needs to run, already validated: build one with
 /// `ServerConfiguration.resolve` (flags over environment over file over defaults), or directly in
 /// tests and call `validate()`.
@@ -18,6 +20,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// After how long without a heartbeat an agent counts as silent; 3 heartbeats when nil.
     public var silentAfterSeconds: Double?
     public var limits = RequestLimits()
+    /// The OTLP receiver: its body limit (64 MiB once decompressed), the agent fallback
+    /// attribute, which spans count as failed, how many exemplars it keeps.
+    public var otlp = OTLPReceiver.Settings()
     /// How long heartbeats wait in memory before one transaction writes them all.
     public var heartbeatFlushInterval: Duration = .milliseconds(100)
     /// A batch this large is written at once rather than waiting for the interval.
