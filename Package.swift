@@ -129,7 +129,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BellwetherCLITests",
-            dependencies: ["BellwetherCLI", "BellwetherAPI", "BellwetherCore", "BellwetherTestSupport"],
+            dependencies: ["BellwetherCLI", "BellwetherAPI", "BellwetherCore", "BellwetherStore", "BellwetherTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -1,4 +1,5 @@
 import BellwetherCore
+import SwiftProtobuf
 import Synchronization
 
 /// The embedded OTLP/HTTP receiver without the HTTP: decodes export requests and turns them into
@@ -42,13 +43,10 @@ public final class OTLPReceiver: Sendable {
     ) throws(OTLPRequestError) -> Receipt<OTLPExportMetricsServiceResponse> {
         let request = try decoder.metrics(body, encoding: encoding, coding: coding)
         let (observations, summary) = metrics.withLock { $0.ingest(request, at: time) }
-        var response = OTLPExportMetricsServiceResponse()
-        let message = summary.message(unit: "data points", attribution: settings.attribution)
-        if summary.rejected > 0 || !message.isEmpty {
-            response.partialSuccess.rejectedDataPoints = Int64(summary.rejected)
+        return receipt(observations, summary, unit: "data points") { response, rejected, message in
+            response.partialSuccess.rejectedDataPoints = rejected
             response.partialSuccess.errorMessage = message
         }
-        return Receipt(observations: observations, summary: summary, response: response)
     }
 
     public func receiveTraces(
@@ -56,11 +54,22 @@ public final class OTLPReceiver: Sendable {
     ) throws(OTLPRequestError) -> Receipt<OTLPExportTraceServiceResponse> {
         let request = try decoder.traces(body, encoding: encoding, coding: coding)
         let (observations, summary) = spans.withLock { $0.ingest(request, at: time) }
-        var response = OTLPExportTraceServiceResponse()
-        let message = summary.message(unit: "spans", attribution: settings.attribution)
-        if summary.rejected > 0 || !message.isEmpty {
-            response.partialSuccess.rejectedSpans = Int64(summary.rejected)
+        return receipt(observations, summary, unit: "spans") { response, rejected, message in
+            response.partialSuccess.rejectedSpans = rejected
             response.partialSuccess.errorMessage = message
+        }
+    }
+
+    /// The answer: empty when everything was used, a partial success (rejections, or a warning
+    /// about unattributed data with none rejected) otherwise.
+    private func receipt<Response: Message>(
+        _ observations: [AgentObservation], _ summary: IngestSummary, unit: String,
+        partialSuccess: (inout Response, _ rejected: Int64, _ message: String) -> Void
+    ) -> Receipt<Response> {
+        var response = Response()
+        let message = summary.message(unit: unit, attribution: settings.attribution)
+        if summary.rejected > 0 || !message.isEmpty {
+            partialSuccess(&response, Int64(summary.rejected), message)
         }
         return Receipt(observations: observations, summary: summary, response: response)
     }

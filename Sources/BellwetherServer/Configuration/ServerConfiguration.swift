@@ -7,8 +7,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The SQLite database; created and migrated when missing.
     public var databasePath = "./bellwether.db"
     public var listen = ListenAddress(host: "127.0.0.1", port: 7070)
-    /// A second listener for OTLP/HTTP. Accepted and kept so deployments can be written today; the
-    /// OTLP receiver that will serve on it is a later issue, and until then nothing binds it.
+    /// A second listener for OTLP/HTTP (4318 by convention), serving only the OTLP endpoints; they
+    /// are served on `listen` as well.
     public var otlpListen: ListenAddress?
     /// Bearer token for operator endpoints (`BELLWETHER_ADMIN_TOKEN`). Without one the operator
     /// API is open, which is allowed only on a loopback address.

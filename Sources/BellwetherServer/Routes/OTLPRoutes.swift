@@ -1,6 +1,7 @@
 import BellwetherTelemetry
 import Hummingbird
 import NIOCore
+import SwiftProtobuf
 
 /// The embedded OTLP/HTTP receiver: `POST /v1/metrics` and `POST /v1/traces`, protobuf or JSON,
 /// compressed or not, with the agent token when one is configured (exporters send it with
@@ -12,20 +13,25 @@ enum OTLPRoutes {
         let routes = EndpointRoutes<Context>(access: .agent, tokens: tokens, fleet: components.fleet, errors: OTLPErrorMiddleware())
         let receiver = components.otlp
         routes.on(.otlpMetrics) { request, _ in
-            let (encoding, coding) = try formats(of: request)
-            let body = try await request.otlpBody(limit: receiver.settings.bodyLimit)
-            let receipt = try receiver.receiveMetrics(body, encoding: encoding, coding: coding, at: components.now().timeIntervalSince1970)
-            try components.store.recordObservations(receipt.observations)
-            return OTLPResponse(message: receipt.response, encoding: encoding)
+            try await receive(request, components) { try receiver.receiveMetrics($0, encoding: $1, coding: $2, at: $3) }
         }
         routes.on(.otlpTraces) { request, _ in
-            let (encoding, coding) = try formats(of: request)
-            let body = try await request.otlpBody(limit: receiver.settings.bodyLimit)
-            let receipt = try receiver.receiveTraces(body, encoding: encoding, coding: coding, at: components.now().timeIntervalSince1970)
-            try components.store.recordObservations(receipt.observations)
-            return OTLPResponse(message: receipt.response, encoding: encoding)
+            try await receive(request, components) { try receiver.receiveTraces($0, encoding: $1, coding: $2, at: $3) }
         }
         return routes.collection
+    }
+
+    /// One export: formats checked, body read under the limit, decoded and accumulated by
+    /// `accept`, observations stored, answered in the request's encoding.
+    private static func receive<Answer: SwiftProtobuf.Message>(
+        _ request: Request, _ components: ServerComponents,
+        _ accept: (_ body: [UInt8], OTLPEncoding, ContentCoding, _ time: Double) throws -> OTLPReceiver.Receipt<Answer>
+    ) async throws -> OTLPResponse<Answer> {
+        let (encoding, coding) = try formats(of: request)
+        let body = try await request.otlpBody(limit: components.otlp.settings.bodyLimit)
+        let receipt = try accept(body, encoding, coding, components.now().timeIntervalSince1970)
+        try components.store.recordObservations(receipt.observations)
+        return OTLPResponse(message: receipt.response, encoding: encoding)
     }
 
     /// Checked before the body is read, so an unsupported request costs nothing.

@@ -20,23 +20,9 @@ import BellwetherCore
 /// had a point at the same or a later time is a retry and is ignored, so a resent batch never
 /// counts twice.
 public struct MetricAccumulator: Sendable {
-    private struct CounterSeries: Sendable {
-        var start: UInt64
-        var time: UInt64
-        var value: Double
-    }
-
-    private struct HistogramSeries: Sendable {
-        var start: UInt64
-        var time: UInt64
-        var value: HistogramCounts
-    }
-
     public var attribution: AgentAttribution
-    private var counterSeries: [SeriesKey: CounterSeries] = [:]
-    private var histogramSeries: [SeriesKey: HistogramSeries] = [:]
-    private var counterTotals: [AgentMetric: Double] = [:]
-    private var histogramTotals: [AgentMetric: HistogramCounts] = [:]
+    private var counters = SeriesTotals<Double>()
+    private var histograms = SeriesTotals<HistogramCounts>()
 
     public init(attribution: AgentAttribution = AgentAttribution()) {
         self.attribution = attribution
@@ -47,30 +33,30 @@ public struct MetricAccumulator: Sendable {
     /// running totals of the metrics the request touched.
     public mutating func ingest(_ request: OTLPExportMetricsServiceRequest, at time: Double) -> (observations: [AgentObservation], summary: IngestSummary) {
         var summary = IngestSummary()
-        var touched: [String: AgentTouch] = [:]
-        var order: [String] = []
+        var touched = AgentGroups<AgentTouch>()
         for resourceMetrics in request.resourceMetrics {
             guard let identity = attribution.identity(of: resourceMetrics.resource) else {
                 summary.unattributed += resourceMetrics.scopeMetrics.reduce(0) { $0 + $1.metrics.reduce(0) { $0 + $1.pointCount } }
                 continue
             }
-            if touched[identity.agent] == nil { order.append(identity.agent) }
-            var touch = touched[identity.agent] ?? AgentTouch()
-            touch.version = identity.version ?? touch.version
-            for scopeMetrics in resourceMetrics.scopeMetrics {
-                for metric in scopeMetrics.metrics {
-                    ingest(metric, agent: identity.agent, touch: &touch, summary: &summary)
+            touched.update(identity.agent, initial: AgentTouch()) { touch in
+                touch.version = identity.version ?? touch.version
+                for scopeMetrics in resourceMetrics.scopeMetrics {
+                    for metric in scopeMetrics.metrics {
+                        ingest(metric, agent: identity.agent, touch: &touch, summary: &summary)
+                    }
                 }
             }
-            touched[identity.agent] = touch
         }
-        let observations = order.compactMap { agent -> AgentObservation? in
-            guard let touch = touched[agent], !touch.counters.isEmpty || !touch.histograms.isEmpty else { return nil }
+        let observations = touched.ordered.compactMap { agent, touch -> AgentObservation? in
+            guard !touch.counters.isEmpty || !touch.histograms.isEmpty else { return nil }
             return AgentObservation(
                 agent: agent, time: time, version: touch.version,
-                counters: Dictionary(uniqueKeysWithValues: touch.counters.map { ($0, counterTotals[AgentMetric(agent: agent, metric: $0)] ?? 0) }),
+                counters: Dictionary(uniqueKeysWithValues: touch.counters.compactMap { name in
+                    counters.total(agent: agent, metric: name).map { (name, $0) }
+                }),
                 histograms: Dictionary(uniqueKeysWithValues: touch.histograms.compactMap { name in
-                    histogramTotals[AgentMetric(agent: agent, metric: name)].map { (name, $0) }
+                    histograms.total(agent: agent, metric: name).map { (name, $0) }
                 })
             )
         }
@@ -91,63 +77,24 @@ public struct MetricAccumulator: Sendable {
                 summary.reject("\(metric.name): aggregation temporality unspecified", count: sum.dataPoints.count)
                 return
             }
-            for point in sum.dataPoints {
-                guard point.flags & 1 == 0 else { summary.ignored += 1; continue }
-                guard let value = point.number, value.isFinite, value >= 0 else {
-                    summary.reject("\(metric.name): a monotonic sum must be a finite number ≥ 0")
-                    continue
-                }
-                let key = SeriesKey(agent: agent, metric: metric.name, attributes: point.attributes)
-                guard let increase = counterIncrease(key, point: point, value: value, cumulative: cumulative) else {
-                    summary.ignored += 1
-                    continue
-                }
-                counterTotals[AgentMetric(agent: agent, metric: metric.name), default: 0] += increase
-                touch.counters.insert(metric.name)
-                summary.accepted += 1
-            }
+            let changed = counters.add(
+                sum.dataPoints, metric: metric.name, agent: agent, cumulative: cumulative,
+                value: { point in point.number.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } },
+                problem: "a monotonic sum must be a finite number ≥ 0", summary: &summary
+            )
+            if changed { touch.counters.insert(metric.name) }
         case .histogram(let histogram):
             guard let cumulative = histogram.aggregationTemporality.isCumulative else {
                 summary.reject("\(metric.name): aggregation temporality unspecified", count: histogram.dataPoints.count)
                 return
             }
-            for point in histogram.dataPoints {
-                guard point.flags & 1 == 0 else { summary.ignored += 1; continue }
-                guard let value = point.counts else {
-                    summary.reject("\(metric.name): bucket_counts must have one more entry than increasing, finite explicit_bounds")
-                    continue
-                }
-                let key = SeriesKey(agent: agent, metric: metric.name, attributes: point.attributes)
-                guard let increase = histogramIncrease(key, point: point, value: value, cumulative: cumulative) else {
-                    summary.ignored += 1
-                    continue
-                }
-                let total = AgentMetric(agent: agent, metric: metric.name)
-                histogramTotals[total] = histogramTotals[total].map { $0.adding(increase) } ?? increase
-                touch.histograms.insert(metric.name)
-                summary.accepted += 1
-            }
+            let changed = histograms.add(
+                histogram.dataPoints, metric: metric.name, agent: agent, cumulative: cumulative, value: \.counts,
+                problem: "bucket_counts must have one more entry than increasing, finite explicit_bounds", summary: &summary
+            )
+            if changed { touch.histograms.insert(metric.name) }
         default:
             summary.ignored += metric.pointCount
         }
-    }
-
-    /// The increase a point adds, nil for a repeat of a point already counted.
-    private mutating func counterIncrease(_ key: SeriesKey, point: OTLPNumberDataPoint, value: Double, cumulative: Bool) -> Double? {
-        let last = counterSeries[key]
-        if let last, last.start == point.startTimeUnixNano, point.timeUnixNano <= last.time, point.timeUnixNano != 0 { return nil }
-        counterSeries[key] = CounterSeries(start: point.startTimeUnixNano, time: point.timeUnixNano, value: value)
-        guard cumulative, let last, last.start == point.startTimeUnixNano, value >= last.value else { return value }
-        return value - last.value
-    }
-
-    private mutating func histogramIncrease(
-        _ key: SeriesKey, point: OTLPHistogramDataPoint, value: HistogramCounts, cumulative: Bool
-    ) -> HistogramCounts? {
-        let last = histogramSeries[key]
-        if let last, last.start == point.startTimeUnixNano, point.timeUnixNano <= last.time, point.timeUnixNano != 0 { return nil }
-        histogramSeries[key] = HistogramSeries(start: point.startTimeUnixNano, time: point.timeUnixNano, value: value)
-        guard cumulative, let last, last.start == point.startTimeUnixNano else { return value }
-        return CumulativeNormalizer.increase(from: last.value, to: value)
     }
 }

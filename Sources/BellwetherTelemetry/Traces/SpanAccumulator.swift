@@ -24,40 +24,41 @@ public struct SpanAccumulator: Sendable {
     /// The observations `request` makes, one per agent, stamped `time` (when it was received).
     public mutating func ingest(_ request: OTLPExportTraceServiceRequest, at time: Double) -> (observations: [AgentObservation], summary: IngestSummary) {
         var summary = IngestSummary()
-        var counts: [String: AgentSpans] = [:]
-        var order: [String] = []
+        var counts = AgentGroups<AgentSpans>()
         for resourceSpans in request.resourceSpans {
             guard let identity = attribution.identity(of: resourceSpans.resource) else {
                 summary.unattributed += resourceSpans.scopeSpans.reduce(0) { $0 + $1.spans.count }
                 continue
             }
-            if counts[identity.agent] == nil { order.append(identity.agent) }
-            var agent = counts[identity.agent] ?? AgentSpans()
-            agent.version = identity.version ?? agent.version
-            for scopeSpans in resourceSpans.scopeSpans {
-                for span in scopeSpans.spans {
-                    guard span.traceID.count == 16, span.spanID.count == 8,
-                          span.traceID.contains(where: { $0 != 0 }), span.spanID.contains(where: { $0 != 0 })
-                    else {
-                        summary.reject("a span's trace_id must be 16 bytes and its span_id 8 bytes, not all zero")
-                        continue
+            counts.update(identity.agent, initial: AgentSpans()) { agent in
+                agent.version = identity.version ?? agent.version
+                for scopeSpans in resourceSpans.scopeSpans {
+                    for span in scopeSpans.spans {
+                        count(span, identity: identity, into: &agent.spans, summary: &summary)
                     }
-                    let failed = classifier.failed(span)
-                    agent.spans[span.name, default: SpanCounts(total: 0, failed: 0)].total += 1
-                    if failed {
-                        agent.spans[span.name, default: SpanCounts(total: 0, failed: 0)].failed += 1
-                        reservoir.add(FailingSpanExemplar(span, identity: identity))
-                    }
-                    summary.accepted += 1
                 }
             }
-            counts[identity.agent] = agent
         }
-        let observations = order.compactMap { agent -> AgentObservation? in
-            guard let spans = counts[agent], !spans.spans.isEmpty else { return nil }
-            return AgentObservation(agent: agent, time: time, version: spans.version, spans: spans.spans)
+        let observations = counts.ordered.compactMap { agent, spans -> AgentObservation? in
+            spans.spans.isEmpty ? nil : AgentObservation(agent: agent, time: time, version: spans.version, spans: spans.spans)
         }
         return (observations, summary)
+    }
+
+    private mutating func count(_ span: OTLPSpan, identity: AgentIdentity, into spans: inout [String: SpanCounts], summary: inout IngestSummary) {
+        guard span.traceID.count == 16, span.spanID.count == 8,
+              span.traceID.contains(where: { $0 != 0 }), span.spanID.contains(where: { $0 != 0 })
+        else {
+            summary.reject("a span's trace_id must be 16 bytes and its span_id 8 bytes, not all zero")
+            return
+        }
+        let failed = classifier.failed(span)
+        spans[span.name, default: SpanCounts(total: 0, failed: 0)].total += 1
+        if failed {
+            spans[span.name, default: SpanCounts(total: 0, failed: 0)].failed += 1
+            reservoir.add(FailingSpanExemplar(span, identity: identity))
+        }
+        summary.accepted += 1
     }
 
     private struct AgentSpans {
