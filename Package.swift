@@ -91,7 +91,8 @@ let package = Package(
         .executableTarget(
             name: "bellwether-bench",
             dependencies: [
-                "BellwetherCore", "BellwetherScenarios",
+                "BellwetherCore", "BellwetherScenarios", "BellwetherTelemetry",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -118,6 +118,12 @@ import Testing
         #expect(summary.problems.count == 3)
     }
 
+    @Test mutating func aRejectionNamesItsMetricButAHugeNameIsCutShort() {
+        let name = String(repeating: "m", count: 10_000)
+        let (_, summary) = accumulator.ingest(OTLP.metrics(agent: "a1", [OTLP.sum(name, [OTLP.point(-1, at: 10)])]), at: 100)
+        #expect(summary.problems.first?.count == 201)
+    }
+
     @Test mutating func cumulativeHistogramsAreReportedAsExported() {
         let first = accumulator.ingest(OTLP.metrics(agent: "a1", [OTLP.histogram(Self.latency, bounds: [0.1, 1], counts: [3, 2, 1], sum: 2.5, at: 10)]), at: 100)
         #expect(first.observations.first?.histograms[Self.latency] == HistogramCounts(bounds: [0.1, 1], counts: [3, 2, 1], count: 6, sum: 2.5))

@@ -15,11 +15,15 @@ public struct IngestSummary: Sendable, Hashable {
     public private(set) var problems: [String] = []
 
     private static let problemsKept = 5
+    private static let problemLength = 200
 
     public init() {}
 
+    /// Problems name client-chosen metric names: each is cut short so a hostile name cannot
+    /// swell the response.
     mutating func reject(_ problem: String, count: Int = 1) {
         rejected += count
+        let problem = problem.count <= Self.problemLength ? problem : String(problem.prefix(Self.problemLength)) + "…"
         if problems.count < Self.problemsKept, !problems.contains(problem) { problems.append(problem) }
     }
 
