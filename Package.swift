@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
     ],
     targets: [
         // Pure core: policy, rollout state machine, cohorts, statistics, judge. No I/O.
@@ -44,6 +45,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The system zlib, for OTLP request bodies sent with `Content-Encoding: gzip` or `deflate`.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        // OTLP decoding (protobuf and JSON, compressed or not) and its conversion into per-agent
+        // observations: cumulative counters and histograms, classified span counts, exemplars.
+        // Sources/BellwetherTelemetry/Generated is protoc output (scripts/generate-protos).
+        .target(
+            name: "BellwetherTelemetry",
+            dependencies: ["BellwetherCore", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP API's request and response bodies: plain Codable values shared by the server and
         // the command-line client, so both sides agree on the wire format by construction.
         .target(
@@ -55,7 +66,8 @@ let package = Package(
         .target(
             name: "BellwetherServer",
             dependencies: [
-                "BellwetherCore", "BellwetherStore", "BellwetherAPI", "BellwetherController",
+                "BellwetherCore", "BellwetherStore", "BellwetherAPI", "BellwetherController", "BellwetherTelemetry",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -79,15 +91,24 @@ let package = Package(
         .executableTarget(
             name: "bellwether-bench",
             dependencies: [
-                "BellwetherCore", "BellwetherScenarios",
+                "BellwetherCore", "BellwetherScenarios", "BellwetherTelemetry",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
 
-        .target(name: "BellwetherTestSupport", path: "Tests/BellwetherTestSupport", swiftSettings: swiftSettings),
+        .target(name: "BellwetherTestSupport", dependencies: ["CZlib"], path: "Tests/BellwetherTestSupport", swiftSettings: swiftSettings),
         .testTarget(name: "BellwetherCoreTests", dependencies: ["BellwetherCore"], swiftSettings: swiftSettings),
         .testTarget(name: "BellwetherScenariosTests", dependencies: ["BellwetherScenarios", "BellwetherCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BellwetherTelemetryTests",
+            dependencies: [
+                "BellwetherTelemetry", "BellwetherCore", "BellwetherTestSupport",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "BellwetherStoreTests", dependencies: ["BellwetherStore", "BellwetherTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BellwetherControllerTests",
@@ -101,14 +122,15 @@ let package = Package(
         .testTarget(
             name: "BellwetherServerTests",
             dependencies: [
-                "BellwetherServer", "BellwetherAPI", "BellwetherTestSupport",
+                "BellwetherServer", "BellwetherAPI", "BellwetherTelemetry", "BellwetherTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "BellwetherCLITests",
-            dependencies: ["BellwetherCLI", "BellwetherAPI", "BellwetherCore", "BellwetherTestSupport"],
+            dependencies: ["BellwetherCLI", "BellwetherAPI", "BellwetherCore", "BellwetherStore", "BellwetherTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

@@ -6,7 +6,7 @@ import Foundation
 
 /// `bellwether serve`: runs the controller (the HTTP API and the control loop) until SIGTERM or
 /// SIGINT, then shuts down gracefully and exits 0. Prints `listening on HOST:PORT` once it accepts connections, the port
-/// the system chose when `--listen` ends in `:0`.
+/// the system chose when `--listen` ends in `:0` (and `otlp listening on HOST:PORT` for `--otlp-listen`).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
@@ -14,9 +14,11 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Settings come from the flags, then the environment (BELLWETHER_ADMIN_TOKEN, \
             BELLWETHER_AGENT_TOKEN), then --config FILE (YAML keys: db, listen, otlpListen, \
-            adminToken, agentToken, heartbeatSeconds, silentAfter), then the defaults. Without an \
+            adminToken, agentToken, heartbeatSeconds, silentAfter, otlpAgentFallback), then the defaults. Without an \
             admin token the operator API is open, so the server then refuses any address but loopback. \
-            --otlp-listen is accepted and recorded; the OTLP receiver that will serve it comes later.
+            OTLP/HTTP (POST /v1/metrics, /v1/traces) is served on the API's listener and also on \
+            --otlp-listen when given; agents are told apart by service.instance.id, or by \
+            --otlp-agent-fallback (such as host.name) when a resource has none.
             """
     )
 
@@ -31,6 +33,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("A second listener for OTLP/HTTP (4318 is the convention).", valueName: "host:port"))
     var otlpListen: String?
+
+    @Option(help: ArgumentHelp("The resource attribute naming an agent whose telemetry has no service.instance.id, such as host.name.", valueName: "attribute"))
+    var otlpAgentFallback: String?
 
     @Option(help: ArgumentHelp("How often agents check in, in seconds (default 15).", valueName: "seconds"))
     var heartbeatSeconds: Int?
@@ -64,7 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let flags = ServerSettings(
-            database: db, listen: listen, otlpListen: otlpListen, heartbeatSeconds: heartbeatSeconds, silentAfter: silentAfter
+            database: db, listen: listen, otlpListen: otlpListen, heartbeatSeconds: heartbeatSeconds, silentAfter: silentAfter,
+            otlpAgentFallback: otlpAgentFallback
         )
         let configuration: ServerConfiguration
         do {
@@ -82,6 +88,8 @@ struct ServeCommand: AsyncParsableCommand {
             configuration: configuration, components: .controller(configuration: configuration, store: store, clock: clock)
         ) { address in
             FileHandle.standardOutput.write(Data("listening on \(address)\n".utf8))
+        } onOTLPListening: { address in
+            FileHandle.standardOutput.write(Data("otlp listening on \(address)\n".utf8))
         }
         do {
             try await application.runService()

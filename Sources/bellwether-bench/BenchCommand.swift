@@ -6,7 +6,7 @@ import ArgumentParser
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bellwether-bench",
-        abstract: "Benchmarks of Bellwether's decision engine.",
-        subcommands: [DecisionsCommand.self]
+        abstract: "Benchmarks of Bellwether's decision engine and its OTLP receiver.",
+        subcommands: [DecisionsCommand.self, OTLPCommand.self]
     )
 }

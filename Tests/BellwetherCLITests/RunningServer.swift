@@ -9,6 +9,8 @@ import FoundationNetworking
 /// can kill a server and start the next on what the first left behind.
 final class RunningServer: Sendable {
     let url: String
+    /// The `--otlp-listen` listener, when the server was started with one.
+    let otlpURL: String?
     let database: String
     private let process: Process
     /// The directory this server created for its database and removes when stopped; nil when the
@@ -21,7 +23,11 @@ final class RunningServer: Sendable {
     ///   - database: an existing database to serve; nil for a fresh one.
     ///   - manualClock: start the controller on a manual clock at this instant (seconds since the
     ///     Unix epoch): time then moves only by `advanceClock(by:)`.
-    init(_ bellwether: ProductProcess, token: String, agentToken: String = "", database: String? = nil, manualClock: Double? = nil) throws {
+    ///   - otlpListener: also serve OTLP on a second port the system picks (`--otlp-listen`).
+    init(
+        _ bellwether: ProductProcess, token: String, agentToken: String = "", database: String? = nil, manualClock: Double? = nil,
+        otlpListener: Bool = false
+    ) throws {
         if let database {
             ownedDirectory = nil
             self.database = database
@@ -33,20 +39,24 @@ final class RunningServer: Sendable {
         }
         var arguments = ["serve", "--listen", "127.0.0.1:0", "--db", self.database]
         if let manualClock { arguments += ["--manual-clock", String(manualClock)] }
+        if otlpListener { arguments += ["--otlp-listen", "127.0.0.1:0"] }
         let (process, output) = try bellwether.start(
             arguments, environment: ["BELLWETHER_ADMIN_TOKEN": token, "BELLWETHER_AGENT_TOKEN": agentToken]
         )
         self.process = process
         var lines = LineReader(output)
         var address: Substring?
-        while address == nil, let line = lines.next() {
+        var otlpAddress: Substring?
+        while address == nil || (otlpListener && otlpAddress == nil), let line = lines.next() {
             if line.hasPrefix("listening on ") { address = line.dropFirst("listening on ".count) }
+            if line.hasPrefix("otlp listening on ") { otlpAddress = line.dropFirst("otlp listening on ".count) }
         }
-        guard let address else {
+        guard let address, otlpAddress != nil || !otlpListener else {
             process.terminate()
             throw ServerDidNotStart()
         }
         url = "http://" + address
+        otlpURL = otlpAddress.map { "http://" + $0 }
         // The server logs to standard output; nobody reads it from here on, so drain it, or a full
         // pipe would block the server in the middle of a log line.
         Thread.detachNewThread { _ = output.readDataToEndOfFile() }

@@ -1,4 +1,5 @@
 import BellwetherServer
+import BellwetherTelemetry
 import Hummingbird
 import HummingbirdTesting
 import Testing
@@ -19,7 +20,12 @@ import Testing
                 for (token, status) in Self.refusals[access] ?? [] {
                     let response = try await client.execute(uri: endpoint.concretePath, method: endpoint.method, headers: token.headers, body: nil)
                     #expect(response.status == status, "\(endpoint) with \(token) token")
-                    #expect(response.error?.code == (status == .forbidden ? "forbidden" : "unauthorized"))
+                    if endpoint.isOTLP {
+                        let rpcStatus = try RPCStatus(serializedBytes: Array(response.body.readableBytesView))
+                        #expect(rpcStatus.code == (status == .forbidden ? 7 : 16), "\(endpoint): gRPC PERMISSION_DENIED or UNAUTHENTICATED")
+                    } else {
+                        #expect(response.error?.code == (status == .forbidden ? "forbidden" : "unauthorized"))
+                    }
                 }
             }
         }

@@ -42,6 +42,7 @@ import Testing
             agentToken: agent-from-file
             heartbeatSeconds: 10
             silentAfter: 1m
+            otlpAgentFallback: host.name
             """.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let configuration = try ServerConfiguration.resolve(
@@ -55,6 +56,7 @@ import Testing
         #expect(configuration.agentToken == "agent-from-file", "an empty variable counts as unset")
         #expect(configuration.heartbeatSeconds == 10)
         #expect(configuration.silentAfter == 60)
+        #expect(configuration.otlp.attribution.fallbackAttribute == "host.name")
     }
 
     @Test(arguments: [
@@ -66,6 +68,7 @@ import Testing
         (ServerSettings(silentAfter: "45"), "--silent-after '45' is not a duration"),
         (ServerSettings(adminToken: "same", agentToken: "same"), "give agents a token of their own"),
         (ServerSettings(adminToken: "has space"), "contain no spaces"),
+        (ServerSettings(otlpAgentFallback: "host name"), "--otlp-agent-fallback 'host name' is not an attribute name"),
     ])
     func everyInvalidSettingIsRefusedWithWhatToWriteInstead(settings: ServerSettings, message: String) {
         let error = #expect(throws: ConfigurationError.self) {

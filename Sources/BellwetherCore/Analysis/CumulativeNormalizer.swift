@@ -66,7 +66,10 @@ public struct CumulativeNormalizer: Sendable {
         return sample
     }
 
-    static func increase(from last: HistogramCounts, to now: HistogramCounts) -> HistogramCounts {
+    /// The increase from one cumulative histogram to the next: `now` itself when it was reset (a
+    /// count or bucket went down, or the bounds changed). Public for receivers that accumulate
+    /// cumulative series themselves (the OTLP receiver).
+    public static func increase(from last: HistogramCounts, to now: HistogramCounts) -> HistogramCounts {
         let reset = last.bounds != now.bounds || now.count < last.count
             || zip(now.counts, last.counts).contains { $0 < $1 }
         if reset { return now }

@@ -10,9 +10,19 @@ public func buildRouter(configuration: ServerConfiguration, components: ServerCo
     let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
     router.addRoutes(ProbeRoutes.routes(fleet: components.fleet, tokens: tokens))
     router.addRoutes(AgentRoutes.routes(configuration: configuration, components: components))
+    router.addRoutes(OTLPRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(RolloutRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(FleetRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(ClockRoutes.routes(configuration: configuration, components: components))
+    return router
+}
+
+/// The router of the `--otlp-listen` listener: the OTLP endpoints alone, sharing the main
+/// listener's receiver, so an agent's data adds up whichever port it reaches.
+func buildOTLPRouter(configuration: ServerConfiguration, components: ServerComponents) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    router.addRoutes(OTLPRoutes.routes(configuration: configuration, components: components))
     return router
 }
 
@@ -22,12 +32,13 @@ public func buildRouter(configuration: ServerConfiguration, components: ServerCo
 /// stops, in-flight requests finish, event streams end, the last heartbeats are written.
 ///
 /// `onListening` is told the bound address once the server accepts connections: with port 0 it
-/// is the only way to learn the port.
+/// is the only way to learn the port. `onOTLPListening` is told the `--otlp-listen` listener's.
 public func buildApplication(
     configuration: ServerConfiguration,
     components: ServerComponents,
     logger: Logger = Logger(label: "bellwether"),
-    onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
+    onListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in },
+    onOTLPListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     try configuration.validate()
     let fleet = components.fleet
@@ -35,13 +46,21 @@ public func buildApplication(
     let clock = ContinuousClock()
     // Started in this order and stopped in reverse, after the HTTP server Hummingbird adds last:
     // requests have finished before the final heartbeat flush, which runs before the loader ends.
-    let services: [any Service] = [
+    var services: [any Service] = [
         FleetLoader(fleet: fleet),
         PeriodicService(interval: configuration.heartbeatFlushInterval, clock: clock) { await fleet.flushLoggingFailure() },
         PeriodicService(interval: configuration.eventPollInterval, clock: clock) { bell.ring() },
     ] + components.services
     if let otlp = configuration.otlpListen {
-        logger.notice("--otlp-listen \(otlp) is recorded but not served yet: the OTLP receiver comes with a later release")
+        // Last, so it stops first, with the main listener, before the final heartbeat flush.
+        services.append(Application(
+            router: buildOTLPRouter(configuration: configuration, components: components),
+            configuration: .init(address: .hostname(otlp.host, port: otlp.port), serverName: "bellwether"),
+            onServerRunning: { channel in
+                await onOTLPListening(ListenAddress(host: otlp.host, port: channel.localAddress?.port ?? otlp.port))
+            },
+            logger: logger
+        ))
     }
     let host = configuration.listen.host
     return Application(

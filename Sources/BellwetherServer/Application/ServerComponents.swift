@@ -1,5 +1,6 @@
 import BellwetherCore
 import BellwetherStore
+import BellwetherTelemetry
 import Foundation
 import ServiceLifecycle
 
@@ -10,6 +11,8 @@ public struct ServerComponents: Sendable {
     public var store: BellwetherStore
     public var fleet: FleetRegistry
     public var bell: EventBell
+    /// The OTLP receiver's running totals and exemplars, shared by every OTLP request.
+    public var otlp: OTLPReceiver
     public var control: any RolloutControl
     public var health: any RolloutCheckSource
     /// Run beside the HTTP server in its service group, started before it and stopped after it.
@@ -25,6 +28,7 @@ public struct ServerComponents: Sendable {
         self.store = store
         fleet = FleetRegistry(store: store, batchSize: configuration.heartbeatBatchSize)
         bell = EventBell()
+        otlp = OTLPReceiver(settings: configuration.otlp)
         control = NoRolloutControl()
         health = NoRolloutHealth()
         services = []

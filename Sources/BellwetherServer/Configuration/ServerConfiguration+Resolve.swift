@@ -34,6 +34,12 @@ extension ServerConfiguration {
         adminToken = settings.adminToken ?? adminToken
         agentToken = settings.agentToken ?? agentToken
         if let heartbeat = settings.heartbeatSeconds { heartbeatSeconds = heartbeat }
+        if let fallback = settings.otlpAgentFallback {
+            guard !fallback.isEmpty, !fallback.contains(where: \.isWhitespace) else {
+                throw ConfigurationError("--otlp-agent-fallback '\(fallback)' is not an attribute name: name one such as host.name")
+            }
+            otlp.attribution.fallbackAttribute = fallback
+        }
         if let silent = settings.silentAfter {
             guard let seconds = DurationParser.seconds(silent), seconds > 0 else {
                 throw ConfigurationError("--silent-after '\(silent)' is not a duration: \(DurationParser.hint) (default: 3 heartbeats)")

@@ -1,3 +1,5 @@
+import BellwetherTelemetry
+
 /// Everything `bellwether serve` needs to run, already validated: build one with
 /// `ServerConfiguration.resolve` (flags over environment over file over defaults), or directly in
 /// tests and call `validate()`.
@@ -5,8 +7,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The SQLite database; created and migrated when missing.
     public var databasePath = "./bellwether.db"
     public var listen = ListenAddress(host: "127.0.0.1", port: 7070)
-    /// A second listener for OTLP/HTTP. Accepted and kept so deployments can be written today; the
-    /// OTLP receiver that will serve on it is a later issue, and until then nothing binds it.
+    /// A second listener for OTLP/HTTP (4318 by convention), serving only the OTLP endpoints; they
+    /// are served on `listen` as well.
     public var otlpListen: ListenAddress?
     /// Bearer token for operator endpoints (`BELLWETHER_ADMIN_TOKEN`). Without one the operator
     /// API is open, which is allowed only on a loopback address.
@@ -18,6 +20,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// After how long without a heartbeat an agent counts as silent; 3 heartbeats when nil.
     public var silentAfterSeconds: Double?
     public var limits = RequestLimits()
+    /// The OTLP receiver: its body limit (64 MiB once decompressed), the agent fallback
+    /// attribute, which spans count as failed, how many exemplars it keeps.
+    public var otlp = OTLPReceiver.Settings()
     /// How long heartbeats wait in memory before one transaction writes them all.
     public var heartbeatFlushInterval: Duration = .milliseconds(100)
     /// A batch this large is written at once rather than waiting for the interval.

@@ -11,10 +11,12 @@ public struct ServerSettings: Sendable, Hashable {
     public var heartbeatSeconds: Int?
     /// A duration with its unit, such as `45s` or `2m`.
     public var silentAfter: String?
+    /// The resource attribute naming agents whose telemetry has no `service.instance.id`.
+    public var otlpAgentFallback: String?
 
     public init(
         database: String? = nil, listen: String? = nil, otlpListen: String? = nil, adminToken: String? = nil,
-        agentToken: String? = nil, heartbeatSeconds: Int? = nil, silentAfter: String? = nil
+        agentToken: String? = nil, heartbeatSeconds: Int? = nil, silentAfter: String? = nil, otlpAgentFallback: String? = nil
     ) {
         self.database = database
         self.listen = listen
@@ -23,6 +25,7 @@ public struct ServerSettings: Sendable, Hashable {
         self.agentToken = agentToken
         self.heartbeatSeconds = heartbeatSeconds
         self.silentAfter = silentAfter
+        self.otlpAgentFallback = otlpAgentFallback
     }
 
     /// The tokens, from `BELLWETHER_ADMIN_TOKEN` and `BELLWETHER_AGENT_TOKEN`; an empty variable
@@ -33,7 +36,7 @@ public struct ServerSettings: Sendable, Hashable {
     }
 
     /// The keys a `--config` file may hold, each named as its flag is, in camel case.
-    static let fileKeys = ["db", "listen", "otlpListen", "adminToken", "agentToken", "heartbeatSeconds", "silentAfter"]
+    static let fileKeys = ["db", "listen", "otlpListen", "adminToken", "agentToken", "heartbeatSeconds", "silentAfter", "otlpAgentFallback"]
 
     /// Reads a `--config` file: a YAML mapping of `fileKeys`. `path` only labels the errors.
     public static func file(yaml: String, path: String) throws(ConfigurationError) -> ServerSettings {
@@ -61,6 +64,7 @@ public struct ServerSettings: Sendable, Hashable {
             case "adminToken": settings.adminToken = value
             case "agentToken": settings.agentToken = value
             case "silentAfter": settings.silentAfter = value
+            case "otlpAgentFallback": settings.otlpAgentFallback = value
             case "heartbeatSeconds":
                 guard let seconds = Int(value) else {
                     throw ConfigurationError("\(path)\(line): heartbeatSeconds must be a whole number of seconds, found '\(value)'")
@@ -82,7 +86,8 @@ public struct ServerSettings: Sendable, Hashable {
             adminToken: adminToken ?? fallback.adminToken,
             agentToken: agentToken ?? fallback.agentToken,
             heartbeatSeconds: heartbeatSeconds ?? fallback.heartbeatSeconds,
-            silentAfter: silentAfter ?? fallback.silentAfter
+            silentAfter: silentAfter ?? fallback.silentAfter,
+            otlpAgentFallback: otlpAgentFallback ?? fallback.otlpAgentFallback
         )
     }
 }

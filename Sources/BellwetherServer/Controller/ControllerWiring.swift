@@ -43,14 +43,14 @@ extension ServerComponents {
             components.clock = ClockControl { seconds in
                 // Heartbeats heard so far must be in the store before the loop looks at the fleet.
                 try await fleet.flush()
-                let active = try store.activeRollouts().map(\.id)
                 manual.advance(by: seconds)
                 var report = await controller.tick()
-                // Advancing the clock also wakes the control loop's own service, whose pass may take
-                // the actor first and finish a rollout; this pass then no longer sees it as active.
-                // The answer still says where every rollout active before the advance now stands.
-                for id in active where report.states[id] == nil {
-                    report.states[id] = try store.rollout(id: id).state
+                // Advancing the clock also wakes the control loop's own service, whose pass may
+                // run before or after this one and finish a rollout either way; so the answer says
+                // where every recent rollout stands now, read from the store, not only those this
+                // pass drove.
+                for rollout in try store.rollouts(limit: 500) {
+                    report.states[rollout.id] = rollout.state
                 }
                 return report
             }

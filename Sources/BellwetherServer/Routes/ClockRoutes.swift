@@ -12,7 +12,7 @@ enum ClockRoutes {
     struct AdvanceResponse: Encodable {
         /// Controller time after the pass, seconds since the Unix epoch.
         var time: Double
-        /// Where the pass left every rollout that was active before it.
+        /// Where every recent rollout stands after the pass.
         var rollouts: [String: String]
     }
 

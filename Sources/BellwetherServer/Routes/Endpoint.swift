@@ -7,6 +7,7 @@ import Hummingbird
 public enum Endpoint: String, Sendable, Hashable, CaseIterable {
     case liveness, readiness
     case heartbeat, observations
+    case otlpMetrics, otlpTraces
     case listRollouts, startRollout, getRollout
     case pauseRollout, resumeRollout, promoteRollout, abortRollout, rollbackRollout
     case rolloutEvents, rolloutHealth, rolloutEvaluations
@@ -16,7 +17,7 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
     public var method: HTTPRequest.Method {
         switch self {
         case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .rolloutEvaluations, .listAgents: .get
-        case .heartbeat, .observations, .startRollout, .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout, .advanceClock: .post
+        case .heartbeat, .observations, .otlpMetrics, .otlpTraces, .startRollout, .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout, .advanceClock: .post
         }
     }
 
@@ -27,6 +28,8 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
         case .readiness: "/readyz"
         case .heartbeat: "/api/v1/agents/heartbeat"
         case .observations: "/api/v1/observations"
+        case .otlpMetrics: "/v1/metrics"
+        case .otlpTraces: "/v1/traces"
         case .listRollouts, .startRollout: "/api/v1/rollouts"
         case .getRollout: "/api/v1/rollouts/{id}"
         case .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout:
@@ -42,9 +45,15 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
     public var access: Access {
         switch self {
         case .liveness, .readiness: .anyone
-        case .heartbeat, .observations: .agent
+        case .heartbeat, .observations, .otlpMetrics, .otlpTraces: .agent
         default: .operator
         }
+    }
+
+    /// OTLP/HTTP endpoints answer errors as the OTLP specification says (a `google.rpc.Status`
+    /// body), not in the API's JSON shape: exporters parse nothing else.
+    public var isOTLP: Bool {
+        self == .otlpMetrics || self == .otlpTraces
     }
 
     /// The operator command behind a manual-action endpoint.

@@ -6,8 +6,11 @@ struct EndpointRoutes<Context: RequestContext> {
     let access: Access
     let collection = RouteCollection(context: Context.self)
 
-    init(access: Access, tokens: AccessTokens, fleet: FleetRegistry) {
+    /// `errors`, when given, runs outside every other middleware: the OTLP endpoints use it to
+    /// answer even a missing token in the shape the OTLP specification gives errors.
+    init(access: Access, tokens: AccessTokens, fleet: FleetRegistry, errors: (any MiddlewareProtocol<Request, Response, Context>)? = nil) {
         self.access = access
+        if let errors { collection.add(middleware: errors) }
         collection.add(middleware: TokenAuthMiddleware<Context>(access: access, tokens: tokens))
         if access != .anyone {
             collection.add(middleware: ReadinessMiddleware<Context>(fleet: fleet))

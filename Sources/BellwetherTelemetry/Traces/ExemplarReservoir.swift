@@ -1,0 +1,46 @@
+/// The latest failing spans per agent and span name, at most `capacity` each: recent evidence is
+/// what an operator looking at a rollout wants, and the bound keeps a failing fleet from growing
+/// the controller's memory.
+public struct ExemplarReservoir: Sendable {
+    private struct Key: Hashable, Sendable {
+        var agent: String
+        var name: String
+    }
+
+    /// A ring: `next` is where the following exemplar goes once the ring is full.
+    private struct Ring: Sendable {
+        var items: [FailingSpanExemplar] = []
+        var next = 0
+    }
+
+    public let capacity: Int
+    private var rings: [Key: Ring] = [:]
+
+    public init(capacity: Int = 20) {
+        precondition(capacity > 0, "an exemplar reservoir must keep at least one exemplar")
+        self.capacity = capacity
+    }
+
+    mutating func add(_ exemplar: FailingSpanExemplar) {
+        let key = Key(agent: exemplar.agent, name: exemplar.name)
+        var ring = rings.removeValue(forKey: key) ?? Ring()
+        if ring.items.count < capacity {
+            ring.items.append(exemplar)
+        } else {
+            ring.items[ring.next] = exemplar
+            ring.next = (ring.next + 1) % capacity
+        }
+        rings[key] = ring
+    }
+
+    /// An agent's kept exemplars of one span name, oldest first.
+    public func exemplars(agent: String, name: String) -> [FailingSpanExemplar] {
+        guard let ring = rings[Key(agent: agent, name: name)] else { return [] }
+        return Array(ring.items[ring.next...] + ring.items[..<ring.next])
+    }
+
+    /// Every agent's kept exemplars of one span name, oldest first within each agent.
+    public func exemplars(name: String) -> [FailingSpanExemplar] {
+        rings.keys.filter { $0.name == name }.sorted { $0.agent < $1.agent }.flatMap { exemplars(agent: $0.agent, name: name) }
+    }
+}
