@@ -16,7 +16,9 @@ import Testing
     static let artifact = Artifact(url: "https://example.invalid/a.tgz", sha256: String(repeating: "5e", count: 32))
     static let check = "enrichment-failure-ratio"
     /// Two judged steps with a two-minute bake each, then everyone; stratified by region so each
-    /// step's cohort is exactly its share of every region.
+    /// step's cohort is exactly its share of every region. Alpha is 0.001 because these tests are
+    /// about the controller's mechanics, with several healthy rollouts a run: at 0.01 a false
+    /// alarm (rare, but bounded only by alpha per step) would fail them once in a few dozen runs.
     static let policyYAML = """
         name: e2e
         selector: {labels: {role: collector}}
@@ -28,7 +30,7 @@ import Testing
         convergence: {timeout: 2m}
         analysis:
           interval: 30s
-          alpha: 0.01
+          alpha: 0.001
           onNoData: halt
           checks:
             - name: \(check)

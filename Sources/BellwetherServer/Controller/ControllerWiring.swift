@@ -17,8 +17,8 @@ struct ControllerCheckSource: RolloutCheckSource {
 extension ServerComponents {
     /// The complete controller: the API and the control loop on one clock, sharing the fleet
     /// registry, so what the loop assigns is what heartbeats answer and operators' commands wake
-    /// the loop at once. With a `ManualClock` the API also offers `POST /api/v1/clock/advance`
-    /// (tests drive time through it; nothing sleeps).
+    /// the loop at once. With a `ManualClock` the API also offers `POST /api/v1/clock/advance`,
+    /// which then runs every pass (tests drive time through it; nothing sleeps).
     public static func controller(
         configuration: ServerConfiguration,
         store: BellwetherStore,
@@ -36,8 +36,12 @@ extension ServerComponents {
         )
         components.control = controller
         components.health = ControllerCheckSource(controller: controller)
-        components.services.append(ControllerService(controller: controller))
         components.now = { clock.now }
+        // On a manual clock only `POST /api/v1/clock/advance` runs passes: with no background
+        // service racing it, a test of the real process sees one pass per advance, in order.
+        if !(clock is ManualClock) {
+            components.services.append(ControllerService(controller: controller))
+        }
         if let manual = clock as? ManualClock {
             let fleet = components.fleet
             components.clock = ClockControl { seconds in
@@ -45,10 +49,8 @@ extension ServerComponents {
                 try await fleet.flush()
                 manual.advance(by: seconds)
                 var report = await controller.tick()
-                // Advancing the clock also wakes the control loop's own service, whose pass may
-                // run before or after this one and finish a rollout either way; so the answer says
-                // where every recent rollout stands now, read from the store, not only those this
-                // pass drove.
+                // The answer says where every recent rollout stands now, read from the store, not
+                // only those this pass drove (an operator's command may have ended one meanwhile).
                 for rollout in try store.rollouts(limit: 500) {
                     report.states[rollout.id] = rollout.state
                 }
