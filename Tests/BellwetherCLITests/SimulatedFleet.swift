@@ -36,7 +36,9 @@ struct SimulatedFleet {
     private(set) var tickCount = 0
     /// Enrichment failure probability per version; versions not listed never fail.
     var failureRate: [String: Double]
-    var recordsPerTick = 50
+    /// Enough that a 2-minute bake of 20 canary agents at 1% failures sees ~480 failures a cohort:
+    /// a healthy canary then passes its bake reliably whichever agents the rollout id puts in it.
+    var recordsPerTick = 200
     var installDelay = 1
     let agentToken: String
     let adminToken: String
