@@ -28,7 +28,7 @@ import Testing
         let artifact = Artifact(url: "https://downloads.example.invalid/agent-2.4.0.tgz", sha256: String(repeating: "ab", count: 32))
         try await server.test { client in
             _ = try await client.heartbeat("a1")
-            try await server.fleet.assign(["a1": Assignment(desiredVersion: "2.4.0", artifact: artifact, rollout: "r1", cohort: "canary")])
+            try await server.fleet.assign(["a1": AgentAssignment(desiredVersion: "2.4.0", artifact: artifact, rolloutID: "r1", cohort: "canary")])
             let reply = try await client.heartbeat("a1")
             #expect(reply == HeartbeatReply(desiredVersion: "2.4.0", artifact: artifact, rollout: "r1", cohort: "canary", heartbeatSeconds: 15))
         }
@@ -130,7 +130,7 @@ import Testing
             _ = try await client.heartbeat("a1", version: "2.3.1")
             _ = try await client.heartbeat("a2", version: "2.4.0")
             _ = try await client.heartbeat("a3", version: "2.4.0")
-            try await server.fleet.assign(["a2": Assignment(desiredVersion: "2.4.0", rollout: "r1", cohort: "canary")])
+            try await server.fleet.assign(["a2": AgentAssignment(desiredVersion: "2.4.0", rolloutID: "r1", cohort: "canary")])
             let byVersion = try await client.get("/api/v1/agents?version=2.4.0").decode([AgentView].self)
             #expect(byVersion.map(\.id) == ["a2", "a3"])
             let byCohort = try await client.get("/api/v1/agents?cohort=canary").decode([AgentView].self)

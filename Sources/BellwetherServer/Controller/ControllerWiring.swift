@@ -29,7 +29,7 @@ extension ServerComponents {
         let controller = RolloutController(
             store: store,
             metrics: EmbeddedMetricSource(store: store),
-            sink: components.fleet,
+            sink: FleetAssignmentSink(fleet: components.fleet),
             clock: clock,
             configuration: ControllerConfiguration(silentAfter: configuration.silentAfter),
             logger: logger

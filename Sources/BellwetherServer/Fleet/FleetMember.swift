@@ -4,9 +4,9 @@ import Foundation
 /// One agent as the registry holds it: what it last reported and what it has been assigned.
 public struct FleetMember: Sendable, Hashable {
     public var agent: Agent
-    public var assignment: Assignment?
+    public var assignment: AgentAssignment?
 
-    public init(agent: Agent, assignment: Assignment? = nil) {
+    public init(agent: Agent, assignment: AgentAssignment? = nil) {
         self.agent = agent
         self.assignment = assignment
     }

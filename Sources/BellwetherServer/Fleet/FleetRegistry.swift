@@ -32,7 +32,7 @@ public actor FleetRegistry {
     /// control loop assigns again.
     public func load() throws {
         for known in try store.agents() where members[known.id] == nil {
-            members[known.id] = FleetMember(agent: known.agent, assignment: known.desiredVersion.map { Assignment(desiredVersion: $0) })
+            members[known.id] = FleetMember(agent: known.agent, assignment: known.desiredVersion.map { AgentAssignment(desiredVersion: $0) })
         }
         isLoaded = true
         for waiter in loadWaiters { waiter.resume() }
@@ -97,7 +97,7 @@ public actor FleetRegistry {
 
     /// Sets (or, with nil, clears) what agents should run: written to the database before it is
     /// answered to any agent, all or none. Every agent must have sent a heartbeat.
-    public func assign(_ assignments: [String: Assignment?]) async throws {
+    public func assign(_ assignments: [String: AgentAssignment?]) async throws {
         let unknown = assignments.keys.filter { members[$0] == nil }.sorted()
         guard unknown.isEmpty else { throw StoreError.unknownAgents(ids: unknown) }
         try await flush()
@@ -109,7 +109,7 @@ public actor FleetRegistry {
 
     /// Takes in assignments the control loop has already stored: the next heartbeats answer
     /// them. Agents the registry has never heard of are skipped; they get theirs when they appear.
-    func take(_ assignments: [String: Assignment?]) {
+    func take(_ assignments: [String: AgentAssignment?]) {
         for (id, assignment) in assignments where members[id] != nil {
             members[id]?.assignment = assignment
         }

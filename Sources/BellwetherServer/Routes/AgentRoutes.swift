@@ -16,7 +16,7 @@ enum AgentRoutes {
             let assignment = member.assignment
             return JSONResponse(HeartbeatReply(
                 desiredVersion: assignment?.desiredVersion ?? heartbeat.version,
-                artifact: assignment?.artifact, rollout: assignment?.rollout, cohort: assignment?.cohort,
+                artifact: assignment?.artifact, rollout: assignment?.rolloutID, cohort: assignment?.cohort,
                 heartbeatSeconds: configuration.heartbeatSeconds
             ))
         }

@@ -18,7 +18,7 @@ enum FleetRoutes {
                         id: member.agent.id, version: member.agent.version, desiredVersion: member.assignment?.desiredVersion,
                         labels: member.agent.labels, healthy: member.agent.healthy,
                         silent: member.isSilent(at: now, after: configuration.silentAfter),
-                        rollout: member.assignment?.rollout, cohort: member.assignment?.cohort,
+                        rollout: member.assignment?.rolloutID, cohort: member.assignment?.cohort,
                         firstSeen: member.agent.firstSeen, lastSeen: member.agent.lastSeen
                     )
                 }
