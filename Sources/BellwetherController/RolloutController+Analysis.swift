@@ -17,7 +17,7 @@ extension RolloutController {
     /// interval, which is the policy's `onNoData`, as a silent cohort would be.
     func analysisEvent(_ plan: CohortPlan, step: Int, start: Double, now: Date) async throws -> RolloutEvent? {
         let rollout = plan.rollout
-        let analysis = StepAnalysis(plan: plan, step: step, start: start)
+        var analysis = StepAnalysis(plan: plan, step: step, start: start)
         let last = Int(((now.timeIntervalSince1970 - start) / analysis.interval).rounded(.down))
         let boundary = JudgedBoundary(step: step, windowStart: start, boundary: last)
         guard last >= 1, judged[rollout.id].map({ $0.covers(boundary) }) != true else { return nil }
@@ -37,6 +37,7 @@ extension RolloutController {
             return try sourceFailed(error, plan: plan, at: boundary, time: range.through, recorded: recorded)
         }
 
+        analysis.history = await history(for: analysis)
         let evaluations = analysis.evaluate(observations, through: last, stopAt: acts)
         for (offset, evaluation) in evaluations.enumerated() where !recordedBoundaries.contains(offset + 1) {
             try store.recordEvaluation(RolloutEvaluation(
@@ -47,6 +48,26 @@ extension RolloutController {
         judged[rollout.id] = boundary
         guard let decision = evaluations.last?.decision, acts(decision) else { return nil }
         return RolloutEvent(decision, step: step)
+    }
+
+    /// The agents' history before the step, read once per step and kept: it lies in the past, so
+    /// it cannot change (observations are stamped on arrival). When it cannot be read, the step is
+    /// judged without it, each agent against the others only, which is valid but slower, and it
+    /// is tried again at the next pass.
+    private func history(for analysis: StepAnalysis) async -> [AgentSample] {
+        let key = HistoryKey(rolloutID: analysis.plan.rollout.id, step: analysis.step, windowStart: analysis.start)
+        if let kept = histories[key] { return kept }
+        let window = analysis.historyWindow
+        let agents = analysis.plan.split.canary.union(analysis.plan.split.baseline)
+        do {
+            let samples = analysis.history(from: try await metrics.observations(agents: agents, from: window.from, through: window.through))
+            histories = histories.filter { $0.key.rolloutID != key.rolloutID }
+            histories[key] = samples
+            return samples
+        } catch {
+            logger.warning("rollout \(key.rolloutID): the agents' history before step \(analysis.step + 1) could not be read, judging without it: \(error)")
+            return []
+        }
     }
 
     private func sourceFailed(

@@ -32,6 +32,8 @@ public actor RolloutController: RolloutHealthProvider {
     var owned: Set<String> = []
     /// The last boundary judged per rollout in this life: passes between two boundaries read no telemetry.
     var judged: [String: JudgedBoundary] = [:]
+    /// Each judged step's agent history, read once per step (`StepAnalysis.history`).
+    var histories: [HistoryKey: [AgentSample]] = [:]
 
     /// Every finished pass, in order: what tests and observers await instead of sleeping.
     public nonisolated let completedTicks: AsyncStream<TickReport>
@@ -104,6 +106,13 @@ public actor RolloutController: RolloutHealthProvider {
     public nonisolated func latestEvaluation(rolloutID: String) async throws -> RolloutEvaluation? {
         try store.latestEvaluation(rolloutID: rolloutID)
     }
+}
+
+/// Which step's history: the rollout, the step, and when its window began.
+struct HistoryKey: Sendable, Hashable {
+    var rolloutID: String
+    var step: Int
+    var windowStart: Double
 }
 
 /// A boundary of a step's analysis window.

@@ -13,8 +13,42 @@ struct StepAnalysis: Sendable {
     let step: Int
     /// Seconds since the Unix epoch.
     let start: Double
+    /// What each agent did on the stable version before the step (`AgentHistory`).
+    var history: [AgentSample] = []
 
     var interval: Double { plan.rollout.policy.analysis.intervalSeconds }
+
+    /// The window the agents' history comes from: the policy's `analysis.history` before the start.
+    var historyWindow: (from: Double, through: Double) {
+        (start - plan.rollout.policy.analysis.historyWindow, start)
+    }
+
+    /// The history in `observations`: increases of each agent on the stable version up to the
+    /// start, normalised on their own (an upgrade's counter reset stays out of them).
+    func history(from observations: [AgentObservation]) -> [AgentSample] {
+        let roles = plan.roles
+        let rollout = plan.rollout
+        let stable = observations
+            .filter { observation in
+                observation.time <= start && roles[observation.agent] != nil
+                    && (rollout.stableVersion.map { observation.version == $0 } ?? (observation.version != rollout.targetVersion))
+            }
+            .enumerated()
+            .sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }
+            .map(\.element)
+        var normalizer = CumulativeNormalizer(firstValue: .reference)
+        var totals: [String: AgentSample] = [:]
+        for observation in stable {
+            let sample = normalizer.sample(
+                agent: observation.agent, cohort: roles[observation.agent] ?? .baseline, time: observation.time,
+                counters: observation.counters, spans: observation.spans, histograms: [:]
+            )
+            // An agent's first report only sets where its counters stand.
+            guard sample.coveredSeconds != nil else { continue }
+            totals[sample.agent] = totals[sample.agent].map { $0.adding(sample) } ?? sample
+        }
+        return totals.keys.sorted().compactMap { totals[$0] }
+    }
 
     /// The window observations must come from to judge boundaries up to `boundary`.
     func readWindow(through boundary: Int) -> (from: Double, through: Double) {
@@ -32,6 +66,7 @@ struct StepAnalysis: Sendable {
             .sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }
             .map(\.element)
         var engine = AnalysisEngine(policy: plan.rollout.policy, step: step, start: start)
+        for sample in history { engine.ingestHistory(sample) }
         var normalizer = CumulativeNormalizer(firstValue: .reference)
         var evaluations: [Evaluation] = []
         var next = counted.startIndex

@@ -15,9 +15,17 @@ public struct EngineJudge: SequentialJudge {
         self.policy = policy
     }
 
+    /// History waits here until the first sample fixes the step's start.
+    private var history: [AgentSample] = []
+
+    public mutating func ingestHistory(_ sample: AgentSample) {
+        history.append(sample)
+    }
+
     public mutating func ingest(_ sample: AgentSample, interval: Int) {
         if engine == nil {
             engine = AnalysisEngine(policy: policy, step: 0, start: sample.time, computesBounds: false)
+            for past in history { engine?.ingestHistory(past) }
         }
         engine?.ingest(sample)
     }

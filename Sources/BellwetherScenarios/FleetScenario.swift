@@ -29,6 +29,9 @@ public struct FleetScenario: Sendable, Hashable {
     public var tolerance: Double
     /// Seconds since the Unix epoch at which the step starts.
     public var start: Double
+    /// Seconds every agent ran the stable version before the step, watched by the controller
+    /// (0: agents joined at the start, no history).
+    public var historySeconds: Double
 
     public init(
         name: String,
@@ -44,7 +47,8 @@ public struct FleetScenario: Sendable, Hashable {
         restartsPerHour: Double = 0,
         dropoutShare: Double = 0,
         tolerance: Double = 0.10,
-        start: Double = 1_764_000_000
+        start: Double = 1_764_000_000,
+        historySeconds: Double = 3_600
     ) {
         self.name = name
         self.canaryAgents = canaryAgents
@@ -60,5 +64,6 @@ public struct FleetScenario: Sendable, Hashable {
         self.dropoutShare = dropoutShare
         self.tolerance = tolerance
         self.start = start
+        self.historySeconds = historySeconds
     }
 }

@@ -28,7 +28,25 @@ public struct FleetSimulation: Sendable {
         // stream depends on nothing but the seed.
         observations.sort { ($0.time, $0.agent) < ($1.time, $1.agent) }
         canaryReports.sort { ($0.time, $0.agent) < ($1.time, $1.agent) }
-        return SimulatedStream(scenario: scenario, agents: agents, observations: observations, canaryReports: canaryReports)
+        var stream = SimulatedStream(scenario: scenario, agents: agents, observations: observations, canaryReports: canaryReports)
+        stream.history = history(of: agents, seed: seed)
+        return stream
+    }
+
+    /// What every agent did on the stable version in the hour before the step, as one sample
+    /// each. Drawn from a generator of its own, so the step's stream is the same with or without
+    /// it and judges that take no history see identical data.
+    private func history(of agents: [SimulatedAgent], seed: UInt64) -> [AgentSample] {
+        guard scenario.historySeconds > 0 else { return [] }
+        var random = SplitMix64(seed: SplitMix64.mix(seed ^ 0x4157_0B15_7021))
+        return agents.map { agent in
+            let records = random.poisson(mean: agent.recordsPerSecond * scenario.historySeconds)
+            let failures = random.binomial(trials: records, probability: agent.stableFailureProbability)
+            return AgentSample(
+                agent: agent.id, cohort: agent.cohort, time: scenario.start, coveredSeconds: scenario.historySeconds,
+                counters: [FleetMetrics.records: Double(records), FleetMetrics.failures: Double(failures)]
+            )
+        }
     }
 
     private func drawAgents(_ random: inout SplitMix64) -> [SimulatedAgent] {

@@ -8,6 +8,13 @@ public protocol SequentialJudge {
     mutating func ingest(_ sample: AgentSample, interval: Int)
     /// The verdict at boundary `index` (1-based), on every sample of intervals 0..<index.
     mutating func evaluate(_ index: Int, time: Double) -> JudgeStep
+    /// What an agent did on the stable version before the step, given before any sample.
+    mutating func ingestHistory(_ sample: AgentSample)
+}
+
+extension SequentialJudge {
+    /// The reference judges, as deployed, compare the cohorts within the step only.
+    public mutating func ingestHistory(_ sample: AgentSample) {}
 }
 
 /// What a judge says at one boundary.
@@ -39,8 +46,9 @@ public struct JudgeOutcome: Sendable, Hashable {
 /// judged when a later sample arrives, and the last ones when the stream ends.
 public enum JudgeDriver {
     /// - Parameter evaluations: the last boundary to judge (the bake time over the interval).
-    public static func run<Judge: SequentialJudge>(_ judge: inout Judge, samples: [AgentSample], interval: Double, evaluations: Int) -> JudgeOutcome {
+    public static func run<Judge: SequentialJudge>(_ judge: inout Judge, samples: [AgentSample], history: [AgentSample] = [], interval: Double, evaluations: Int) -> JudgeOutcome {
         guard let first = samples.first else { return JudgeOutcome(alarmed: false, time: nil) }
+        for sample in history { judge.ingestHistory(sample) }
         let grid = IntervalGrid(start: first.time, interval: interval)
         var evaluated = 0
         func judgeBoundaries(through time: Double, inclusive: Bool) -> JudgeOutcome? {

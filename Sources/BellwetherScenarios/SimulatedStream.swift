@@ -9,6 +9,8 @@ public struct SimulatedStream: Sendable, Hashable {
     public var observations: [ReplayObservation]
     /// Every canary report's true records, failures and probabilities, in time order.
     public var canaryReports: [CanaryReport]
+    /// Each agent's totals on the stable version before the step (`FleetScenario.historySeconds`).
+    public var history: [AgentSample] = []
     /// canaryRecordTotals[i]: canary records processed up to and including canaryReports[i].
     private var canaryRecordTotals: [Int]
 

@@ -28,6 +28,9 @@ struct DecisionsCommand: AsyncParsableCommand {
     @Option(help: "Only the scenarios whose name contains this text.")
     var only: String?
 
+    @Flag(help: "Give Bellwether no history of the agents before the step (each agent then cannot be compared with itself).")
+    var noHistory = false
+
     func validate() throws {
         if let streams, streams < 1 { throw ValidationError("--streams must be at least 1") }
         if let calibrationStreams, calibrationStreams < 1 { throw ValidationError("--calibration-streams must be at least 1") }
@@ -53,8 +56,8 @@ struct DecisionsCommand: AsyncParsableCommand {
         var results: [ScenarioTallies] = []
         for (index, entry) in ScenarioCatalog.all.enumerated() where entries.contains(entry) {
             guard let calibration = calibrations[entry.matchedFleet] else { continue }
-            let trials = await ParallelStreams.map(count: count) { [seed] stream in
-                StreamTrial(scenario: entry.scenario, calibration: calibration, seed: StreamSeeds.evaluation(seed, scenario: index, stream: stream))
+            let trials = await ParallelStreams.map(count: count) { [seed, noHistory] stream in
+                StreamTrial(scenario: entry.scenario, calibration: calibration, seed: StreamSeeds.evaluation(seed, scenario: index, stream: stream), usesHistory: !noHistory)
             }
             let tallies = ScenarioTallies(entry: entry, calibration: calibration, trials: trials)
             results.append(tallies)

@@ -30,11 +30,14 @@ struct StreamTrial: Sendable {
     /// The A/A oracle's alternative: only its false alarms are reported.
     static let aaAlternative = 2.0
 
-    init(scenario: FleetScenario, calibration: ReferenceCalibration, seed: UInt64) {
+    /// - Parameter usesHistory: whether judges get each agent's data from before the step
+    ///   (only Bellwether's engine uses it).
+    init(scenario: FleetScenario, calibration: ReferenceCalibration, seed: UInt64, usesHistory: Bool = true) {
         let stream = FleetSimulation(scenario: scenario).stream(seed: seed)
         let samples = stream.samples()
+        let history = usesHistory ? stream.history : []
         func watch<Judge: SequentialJudge>(_ judge: inout Judge) -> Result {
-            Self.result(JudgeDriver.run(&judge, samples: samples, interval: Self.interval, evaluations: Self.evaluations), stream)
+            Self.result(JudgeDriver.run(&judge, samples: samples, history: history, interval: Self.interval, evaluations: Self.evaluations), stream)
         }
 
         var engineJudge = EngineJudge(policy: BenchmarkPolicy.make(tolerance: scenario.tolerance, alpha: Self.alpha, interval: Self.interval, bake: Self.bake))

@@ -14,16 +14,19 @@ enum EngineRuns {
         )
     }
 
-    /// Whether the engine rolled back the stream of `scenario` drawn from `seed`.
-    static func rollsBack(_ scenario: FleetScenario, seed: UInt64) -> Bool {
+    /// Whether the engine rolled back the stream of `scenario` drawn from `seed`, given each
+    /// agent's hour on the stable version before the step or not.
+    static func rollsBack(_ scenario: FleetScenario, seed: UInt64, usesHistory: Bool = true) -> Bool {
         var judge = EngineJudge(policy: BenchmarkPolicy.make(bake: bake))
-        let samples = FleetSimulation(scenario: scenario).stream(seed: seed).samples()
-        return JudgeDriver.run(&judge, samples: samples, interval: 30, evaluations: Int(bake / 30)).alarmed
+        let stream = FleetSimulation(scenario: scenario).stream(seed: seed)
+        return JudgeDriver.run(
+            &judge, samples: stream.samples(), history: usesHistory ? stream.history : [], interval: 30, evaluations: Int(bake / 30)
+        ).alarmed
     }
 
     /// Share of `count` seeded streams the engine rolled back.
-    static func rollbackRate(_ scenario: FleetScenario, streams count: Int, seedBase: UInt64) -> Double {
-        let rollbacks = (0..<count).filter { rollsBack(scenario, seed: SplitMix64.mix(seedBase &+ UInt64($0))) }.count
+    static func rollbackRate(_ scenario: FleetScenario, streams count: Int, seedBase: UInt64, usesHistory: Bool = true) -> Double {
+        let rollbacks = (0..<count).filter { rollsBack(scenario, seed: SplitMix64.mix(seedBase &+ UInt64($0)), usesHistory: usesHistory) }.count
         return Double(rollbacks) / Double(count)
     }
 

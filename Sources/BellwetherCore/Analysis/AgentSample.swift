@@ -37,6 +37,20 @@ public struct AgentSample: Sendable, Hashable {
     }
 }
 
+extension AgentSample {
+    /// This sample and a later one of the same agent as one: counters and span counts summed
+    /// over both, covering both stretches of time. Histograms are dropped (buckets of different
+    /// bounds cannot be summed blindly, and only counting checks take history).
+    public func adding(_ later: AgentSample) -> AgentSample {
+        AgentSample(
+            agent: agent, cohort: later.cohort, time: later.time,
+            coveredSeconds: (coveredSeconds ?? 0) + (later.coveredSeconds ?? 0),
+            counters: counters.merging(later.counters, uniquingKeysWith: +),
+            spans: spans.merging(later.spans) { SpanCounts(total: $0.total + $1.total, failed: $0.failed + $1.failed) }
+        )
+    }
+}
+
 /// Finished spans of one name and how many of them failed.
 public struct SpanCounts: Sendable, Hashable, Codable {
     public var total: Double

@@ -47,8 +47,8 @@ extension AnalysisEngine {
 
         let outcome = comparison.judge(
             test: folded.test,
-            canaryAgents: Array(folded.canaryAgents.values),
-            baselineAgents: Array(folded.baselineAgents.values),
+            canaryAgents: Array(folded.adjustedCanaryAgents.values),
+            baselineAgents: Array(folded.adjustedBaselineAgents.values),
             referenceRate: referenceRate,
             elapsed: time - start
         )

@@ -53,6 +53,15 @@ public struct AnalysisEngine: Sendable {
         }
     }
 
+    /// Data an agent sent on the stable version before the step began, so each agent can be
+    /// compared with itself (`AgentHistory`). Give it all before the first evaluation: the
+    /// weighing is fixed at the first look, so every look of a step weighs agents alike.
+    public mutating func ingestHistory(_ sample: AgentSample) {
+        for i in series.indices {
+            series[i].addHistory(sample)
+        }
+    }
+
     /// Judges every check on the data of the first `index` intervals and decides the step if it can.
     public mutating func evaluate(_ index: Int) -> Evaluation {
         let time = boundary(index)

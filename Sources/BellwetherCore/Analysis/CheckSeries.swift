@@ -12,28 +12,49 @@ struct CheckSeries: Sendable {
     private(set) var buckets: [[String: HistogramCounts]] = []
     private(set) var folded = FoldedComparison()
     private(set) var histograms = PooledHistograms()
+    /// Each agent's events and exposure before the step, on the stable version.
+    private(set) var historyTotals: [String: EventCounts] = [:]
+    /// Fixed at the first fold from `historyTotals`, so every look weighs agents the same way.
+    private(set) var history: AgentHistory?
 
     init(check: Check) {
         self.check = check
     }
 
     mutating func add(_ sample: AgentSample, interval: Int) {
+        guard let counts = eventCounts(of: sample) else {
+            if case .histogram(let metric, _) = check.kind, let histogram = sample.histograms[metric] {
+                while buckets.count <= interval { buckets.append([:]) }
+                buckets[interval][sample.agent] = buckets[interval][sample.agent].map { $0.adding(histogram) } ?? histogram
+            }
+            return
+        }
+        add(counts, for: sample.agent, interval: interval)
+    }
+
+    /// Data from before the step. Histogram checks compare with the baseline's quantile at each
+    /// look and take no history.
+    mutating func addHistory(_ sample: AgentSample) {
+        guard let counts = eventCounts(of: sample) else { return }
+        historyTotals[sample.agent, default: EventCounts()] += counts
+    }
+
+    /// What a sample adds to a counting check; nil for histogram checks and samples without the data.
+    private func eventCounts(of sample: AgentSample) -> EventCounts? {
         switch check.kind {
         case .ratio(let numerator, let denominator):
             // An OpenTelemetry counter is exported only once something was added to it, so a
             // missing numerator beside a present denominator means zero events.
-            guard let records = sample.counters[denominator] else { return }
-            add(EventCounts(events: sample.counters[numerator] ?? 0, exposure: records), for: sample.agent, interval: interval)
+            guard let records = sample.counters[denominator] else { return nil }
+            return EventCounts(events: sample.counters[numerator] ?? 0, exposure: records)
         case .spans(let name, _):
-            guard let spans = sample.spans[name] else { return }
-            add(EventCounts(events: spans.failed, exposure: spans.total), for: sample.agent, interval: interval)
+            guard let spans = sample.spans[name] else { return nil }
+            return EventCounts(events: spans.failed, exposure: spans.total)
         case .rate(let metric):
-            guard let increase = sample.counters[metric], let seconds = sample.coveredSeconds, seconds > 0 else { return }
-            add(EventCounts(events: increase, exposure: seconds), for: sample.agent, interval: interval)
-        case .histogram(let metric, _):
-            guard let histogram = sample.histograms[metric] else { return }
-            while buckets.count <= interval { buckets.append([:]) }
-            buckets[interval][sample.agent] = buckets[interval][sample.agent].map { $0.adding(histogram) } ?? histogram
+            guard let increase = sample.counters[metric], let seconds = sample.coveredSeconds, seconds > 0 else { return nil }
+            return EventCounts(events: increase, exposure: seconds)
+        case .histogram:
+            return nil
         }
     }
 
@@ -54,8 +75,9 @@ struct CheckSeries: Sendable {
             histograms = PooledHistograms()
         }
         guard case .histogram = check.kind else {
+            if history == nil { history = AgentHistory(totals: historyTotals) }
             while folded.intervals < intervals {
-                folded.add(folded.intervals < counts.count ? counts[folded.intervals] : [:], cohortOf: cohortOf)
+                folded.add(folded.intervals < counts.count ? counts[folded.intervals] : [:], cohortOf: cohortOf, history: history)
             }
             return
         }
@@ -80,21 +102,30 @@ struct FoldedComparison: Sendable {
     var intervals = 0
     var threshold: HistogramThreshold?
     var test = SequentialRateRatioTest()
+    /// Every agent's totals as reported: the values people read.
     var canaryAgents: [String: EventCounts] = [:]
     var baselineAgents: [String: EventCounts] = [:]
+    /// The same with each agent's exposure weighed by its own history: what the test compares.
+    var adjustedCanaryAgents: [String: EventCounts] = [:]
+    var adjustedBaselineAgents: [String: EventCounts] = [:]
 
     /// Folds one interval. With a reference rate, the canary is compared with that known rate
     /// (a baseline of a million times its exposure at exactly that rate) instead of the baseline.
-    mutating func add(_ agents: [String: EventCounts], cohortOf: [String: CohortRole], referenceRate: Double? = nil) {
+    /// With a history, each agent's exposure is weighed by its own rate before the step.
+    mutating func add(_ agents: [String: EventCounts], cohortOf: [String: CohortRole], referenceRate: Double? = nil, history: AgentHistory? = nil) {
         var pair = IntervalPair(canary: EventCounts(), baseline: EventCounts())
         for (agent, counts) in agents {
+            var adjusted = counts
+            if let history { adjusted.exposure *= history.multiplier(for: agent) }
             switch cohortOf[agent] {
             case .canary?:
-                pair.canary += counts
+                pair.canary += adjusted
                 canaryAgents[agent, default: EventCounts()] += counts
+                adjustedCanaryAgents[agent, default: EventCounts()] += adjusted
             case .baseline?:
-                pair.baseline += counts
+                pair.baseline += adjusted
                 baselineAgents[agent, default: EventCounts()] += counts
+                adjustedBaselineAgents[agent, default: EventCounts()] += adjusted
             case nil:
                 continue
             }

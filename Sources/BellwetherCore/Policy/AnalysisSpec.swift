@@ -10,19 +10,32 @@ public struct AnalysisSpec: Sendable, Hashable, Codable {
     public var onNoData: FailureAction
     /// Fewest agents per cohort before any verdict other than `inconclusive`.
     public var minAgentsPerCohort: Int
+    /// How far before a step the controller looks at each agent on the stable version, so every
+    /// agent is compared with itself (`AgentHistory`); nil is the default, `defaultHistorySeconds`.
+    /// Optional so policies stored before the key existed still decode.
+    public var historySeconds: Double?
+
+    /// An hour: long enough that a typical agent's own failure rate is known to a few tens of
+    /// percent, short enough that its mix of data has not moved on.
+    public static let defaultHistorySeconds = 3_600.0
+
+    /// The history window in effect.
+    public var historyWindow: Double { historySeconds ?? Self.defaultHistorySeconds }
 
     public init(
         intervalSeconds: Double = 30,
         alpha: Double = 0.01,
         checks: [Check],
         onNoData: FailureAction = .halt,
-        minAgentsPerCohort: Int = 2
+        minAgentsPerCohort: Int = 2,
+        historySeconds: Double? = nil
     ) {
         self.intervalSeconds = intervalSeconds
         self.alpha = alpha
         self.checks = checks
         self.onNoData = onNoData
         self.minAgentsPerCohort = minAgentsPerCohort
+        self.historySeconds = historySeconds
     }
 }
 

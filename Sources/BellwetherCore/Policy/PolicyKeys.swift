@@ -11,7 +11,7 @@ extension PolicyDecoder {
         "selector": ["labels"],
         "steps[]": ["cohort", "percent", "bake"],
         "convergence": ["timeout", "minFraction", "onFail"],
-        "analysis": ["interval", "alpha", "checks", "onNoData", "minAgentsPerCohort"],
+        "analysis": ["interval", "alpha", "checks", "onNoData", "minAgentsPerCohort", "history"],
         "analysis.checks[]": [
             "name", "ratio", "spans", "histogram", "rate", "worseWhen", "tolerance", "onFail", "filter",
         ],

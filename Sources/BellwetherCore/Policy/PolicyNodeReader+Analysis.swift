@@ -15,7 +15,8 @@ extension PolicyNodeReader {
             alpha: alpha ?? defaults.alpha,
             checks: checks,
             onNoData: value(spec, "onNoData", choice) ?? defaults.onNoData,
-            minAgentsPerCohort: minAgents ?? defaults.minAgentsPerCohort
+            minAgentsPerCohort: minAgents ?? defaults.minAgentsPerCohort,
+            historySeconds: value(spec, "history", duration)
         )
     }
 

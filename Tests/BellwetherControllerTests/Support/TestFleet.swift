@@ -21,6 +21,8 @@ struct TestFleet {
     /// Failure ratio of each version; versions not listed fail at `baseFailureRatio`.
     var failureRatio: [String: Double] = [:]
     var baseFailureRatio = 0.01
+    /// How many times its version's ratio an agent fails, on every version (the data it sees); 1 when absent.
+    var agentFactor: [String: Double] = [:]
     /// Records each agent processes per report.
     var recordsPerReport = 300
     /// Whether agents install what they are assigned (false: a version that cannot install).
@@ -62,7 +64,7 @@ struct TestFleet {
         guard exportsTelemetry else { return }
         var observations: [AgentObservation] = []
         for index in members.indices {
-            let ratio = failureRatio[members[index].version] ?? baseFailureRatio
+            let ratio = (failureRatio[members[index].version] ?? baseFailureRatio) * (agentFactor[members[index].id] ?? 1)
             members[index].records += Double(recordsPerReport)
             members[index].failures += Double((0..<recordsPerReport).count { _ in Double.random(in: 0..<1, using: &random) < ratio })
             observations.append(AgentObservation(
