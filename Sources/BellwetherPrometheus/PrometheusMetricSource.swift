@@ -71,7 +71,11 @@ public struct PrometheusMetricSource: MetricSource {
         let data: Data
         let response: URLResponse
         do {
-            (data, response) = try await session.data(for: request)
+            // Unstructured, so a cancelled evaluation (shutdown) lets the request run out its
+            // timeout rather than cancelling a URLSession task, which FoundationNetworking may not
+            // survive on Linux.
+            let session = session
+            (data, response) = try await Task { try await session.data(for: request) }.value
         } catch let error as URLError where error.code == .timedOut {
             throw .timedOut(url: url.absoluteString, seconds: settings.timeoutSeconds)
         } catch {
