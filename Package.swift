@@ -55,6 +55,13 @@ let package = Package(
             dependencies: ["BellwetherCore", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings
         ),
+        // The Prometheus metric source: PromQL range queries over raw cumulative series, for fleets
+        // whose telemetry goes through an OpenTelemetry Collector (docs/scale.md).
+        .target(
+            name: "BellwetherPrometheus",
+            dependencies: ["BellwetherCore", "BellwetherController"],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP API's request and response bodies: plain Codable values shared by the server and
         // the command-line client, so both sides agree on the wire format by construction.
         .target(
@@ -66,7 +73,7 @@ let package = Package(
         .target(
             name: "BellwetherServer",
             dependencies: [
-                "BellwetherCore", "BellwetherStore", "BellwetherAPI", "BellwetherController", "BellwetherTelemetry",
+                "BellwetherCore", "BellwetherStore", "BellwetherAPI", "BellwetherController", "BellwetherTelemetry", "BellwetherPrometheus",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -109,6 +116,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "BellwetherPrometheusTests", dependencies: ["BellwetherPrometheus", "BellwetherCore"], swiftSettings: swiftSettings),
         .testTarget(name: "BellwetherStoreTests", dependencies: ["BellwetherStore", "BellwetherTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BellwetherControllerTests",
@@ -122,7 +130,7 @@ let package = Package(
         .testTarget(
             name: "BellwetherServerTests",
             dependencies: [
-                "BellwetherServer", "BellwetherAPI", "BellwetherTelemetry", "BellwetherTestSupport",
+                "BellwetherServer", "BellwetherAPI", "BellwetherTelemetry", "BellwetherPrometheus", "BellwetherTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],

@@ -14,11 +14,14 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Settings come from the flags, then the environment (BELLWETHER_ADMIN_TOKEN, \
             BELLWETHER_AGENT_TOKEN), then --config FILE (YAML keys: db, listen, otlpListen, \
-            adminToken, agentToken, heartbeatSeconds, silentAfter, otlpAgentFallback), then the defaults. Without an \
+            adminToken, agentToken, heartbeatSeconds, silentAfter, otlpAgentFallback, and the prometheus… keys of \
+            docs/scale.md), then the defaults. Without an \
             admin token the operator API is open, so the server then refuses any address but loopback. \
             OTLP/HTTP (POST /v1/metrics, /v1/traces) is served on the API's listener and also on \
             --otlp-listen when given; agents are told apart by service.instance.id, or by \
-            --otlp-agent-fallback (such as host.name) when a resource has none.
+            --otlp-agent-fallback (such as host.name) when a resource has none. With --prometheus-url the \
+            control loop reads telemetry from Prometheus with PromQL instead (BELLWETHER_PROMETHEUS_AUTHORIZATION: \
+            the Authorization header it sends).
             """
     )
 
@@ -42,6 +45,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: ArgumentHelp("When an agent counts as silent, such as 45s (default 3 heartbeats).", valueName: "duration"))
     var silentAfter: String?
+
+    @Option(help: ArgumentHelp("Read telemetry from this Prometheus (PromQL) instead of the embedded store.", valueName: "url"))
+    var prometheusURL: String?
 
     @Option(help: ArgumentHelp("Run controller time this many times faster than the wall clock (demos).", valueName: "factor"))
     var speed: Double = 1
@@ -68,10 +74,11 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let flags = ServerSettings(
+        var flags = ServerSettings(
             database: db, listen: listen, otlpListen: otlpListen, heartbeatSeconds: heartbeatSeconds, silentAfter: silentAfter,
             otlpAgentFallback: otlpAgentFallback
         )
+        flags.prometheus.url = prometheusURL
         let configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration.resolve(flags: flags, configFile: config, environment: ProcessInfo.processInfo.environment)

@@ -11,4 +11,15 @@ public protocol MetricSource: Sendable {
     /// The reports of `agents` with `from < time ≤ through` (seconds since the Unix epoch), in
     /// time order, each carrying the version the agent reported it with.
     func observations(agents: Set<String>, from: Double, through: Double) async throws -> [AgentObservation]
+
+    /// The same, for a rollout whose checks read `needs`: the controller always calls this one, so
+    /// a source that must name each metric it fetches (Prometheus) knows which. Defaults to the
+    /// call above, for sources that hold everything anyway.
+    func observations(agents: Set<String>, from: Double, through: Double, needs: MetricNeeds) async throws -> [AgentObservation]
+}
+
+extension MetricSource {
+    public func observations(agents: Set<String>, from: Double, through: Double, needs: MetricNeeds) async throws -> [AgentObservation] {
+        try await observations(agents: agents, from: from, through: through)
+    }
 }

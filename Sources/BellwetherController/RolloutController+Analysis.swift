@@ -30,7 +30,10 @@ extension RolloutController {
         let range = analysis.readWindow(through: last)
         let observations: [AgentObservation]
         do {
-            observations = try await metrics.observations(agents: plan.split.canary.union(plan.split.baseline), from: range.from, through: range.through)
+            observations = try await metrics.observations(
+                agents: plan.split.canary.union(plan.split.baseline), from: range.from, through: range.through,
+                needs: MetricNeeds(rollout.policy.analysis)
+            )
         } catch {
             guard !Task.isCancelled else { return nil }
             judged[rollout.id] = boundary

@@ -24,9 +24,10 @@ final class RunningServer: Sendable {
     ///   - manualClock: start the controller on a manual clock at this instant (seconds since the
     ///     Unix epoch): time then moves only by `advanceClock(by:)`.
     ///   - otlpListener: also serve OTLP on a second port the system picks (`--otlp-listen`).
+    ///   - arguments: more `serve` flags, such as `--prometheus-url`.
     init(
         _ bellwether: ProductProcess, token: String, agentToken: String = "", database: String? = nil, manualClock: Double? = nil,
-        otlpListener: Bool = false
+        otlpListener: Bool = false, arguments extra: [String] = []
     ) throws {
         if let database {
             ownedDirectory = nil
@@ -40,6 +41,7 @@ final class RunningServer: Sendable {
         var arguments = ["serve", "--listen", "127.0.0.1:0", "--db", self.database]
         if let manualClock { arguments += ["--manual-clock", String(manualClock)] }
         if otlpListener { arguments += ["--otlp-listen", "127.0.0.1:0"] }
+        arguments += extra
         let (process, output) = try bellwether.start(
             arguments, environment: ["BELLWETHER_ADMIN_TOKEN": token, "BELLWETHER_AGENT_TOKEN": agentToken]
         )

@@ -1,3 +1,4 @@
+import BellwetherPrometheus
 import BellwetherTelemetry
 
 /// Everything `bellwether serve` needs to run, already validated: build one with
@@ -23,6 +24,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The OTLP receiver: its body limit (64 MiB once decompressed), the agent fallback
     /// attribute, which spans count as failed, how many exemplars it keeps.
     public var otlp = OTLPReceiver.Settings()
+    /// Where the control loop reads telemetry when it is not the embedded store (docs/scale.md).
+    public var prometheus: PrometheusSettings?
     /// How long heartbeats wait in memory before one transaction writes them all.
     public var heartbeatFlushInterval: Duration = .milliseconds(100)
     /// A batch this large is written at once rather than waiting for the interval.

@@ -13,6 +13,8 @@ public struct ServerSettings: Sendable, Hashable {
     public var silentAfter: String?
     /// The resource attribute naming agents whose telemetry has no `service.instance.id`.
     public var otlpAgentFallback: String?
+    /// The Prometheus metric source; the embedded store when it has no URL.
+    public var prometheus = PrometheusSourceSettings()
 
     public init(
         database: String? = nil, listen: String? = nil, otlpListen: String? = nil, adminToken: String? = nil,
@@ -32,11 +34,14 @@ public struct ServerSettings: Sendable, Hashable {
     /// counts as unset, as shells and unit files often leave them.
     public static func environment(_ environment: [String: String]) -> ServerSettings {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-        return ServerSettings(adminToken: value("BELLWETHER_ADMIN_TOKEN"), agentToken: value("BELLWETHER_AGENT_TOKEN"))
+        var settings = ServerSettings(adminToken: value("BELLWETHER_ADMIN_TOKEN"), agentToken: value("BELLWETHER_AGENT_TOKEN"))
+        settings.prometheus.authorization = value("BELLWETHER_PROMETHEUS_AUTHORIZATION")
+        return settings
     }
 
     /// The keys a `--config` file may hold, each named as its flag is, in camel case.
     static let fileKeys = ["db", "listen", "otlpListen", "adminToken", "agentToken", "heartbeatSeconds", "silentAfter", "otlpAgentFallback"]
+        + PrometheusSourceSettings.fileKeys
 
     /// Reads a `--config` file: a YAML mapping of `fileKeys`. `path` only labels the errors.
     public static func file(yaml: String, path: String) throws(ConfigurationError) -> ServerSettings {
@@ -71,6 +76,7 @@ public struct ServerSettings: Sendable, Hashable {
                 }
                 settings.heartbeatSeconds = seconds
             default:
+                guard !settings.prometheus.set(key, value) else { continue }
                 throw ConfigurationError("\(path)\(line): unknown setting '\(key)'; the settings are \(fileKeys.joined(separator: ", "))")
             }
         }
@@ -79,7 +85,7 @@ public struct ServerSettings: Sendable, Hashable {
 
     /// These settings, with `fallback`'s wherever these have none.
     public func over(_ fallback: ServerSettings) -> ServerSettings {
-        ServerSettings(
+        var merged = ServerSettings(
             database: database ?? fallback.database,
             listen: listen ?? fallback.listen,
             otlpListen: otlpListen ?? fallback.otlpListen,
@@ -89,5 +95,7 @@ public struct ServerSettings: Sendable, Hashable {
             silentAfter: silentAfter ?? fallback.silentAfter,
             otlpAgentFallback: otlpAgentFallback ?? fallback.otlpAgentFallback
         )
+        merged.prometheus = prometheus.over(fallback.prometheus)
+        return merged
     }
 }

@@ -1,5 +1,6 @@
 import BellwetherController
 import BellwetherCore
+import BellwetherPrometheus
 import BellwetherStore
 import Logging
 
@@ -28,7 +29,7 @@ extension ServerComponents {
         var components = ServerComponents(configuration: configuration, store: store)
         let controller = RolloutController(
             store: store,
-            metrics: EmbeddedMetricSource(store: store),
+            metrics: configuration.prometheus.map { PrometheusMetricSource(settings: $0) as any MetricSource } ?? EmbeddedMetricSource(store: store),
             sink: FleetAssignmentSink(fleet: components.fleet),
             clock: clock,
             configuration: ControllerConfiguration(silentAfter: configuration.silentAfter),

@@ -1,0 +1,107 @@
+import BellwetherController
+import BellwetherCore
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Reads agents' telemetry from Prometheus (or Thanos, Mimir, VictoriaMetrics) with PromQL range
+/// queries over its HTTP API, for fleets whose telemetry goes through an OpenTelemetry Collector
+/// rather than into the controller. A thin adapter: `PrometheusQuery` builds the queries,
+/// `PrometheusMatrix` reads the answers, `PrometheusObservations` shapes them; this only sends them.
+///
+/// Any failure (unreachable, timeout, an HTTP or query error, no series at all) is thrown as a
+/// `PrometheusError`, so the evaluation is recorded as unreadable with its reason: Prometheus
+/// being down halts a rollout through the policy's `onNoData`, never promotes it.
+public struct PrometheusMetricSource: MetricSource {
+    public let settings: PrometheusSettings
+    private let session: URLSession
+
+    public init(settings: PrometheusSettings) {
+        self.settings = settings
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = settings.timeoutSeconds
+        configuration.timeoutIntervalForResource = settings.timeoutSeconds
+        configuration.httpMaximumConnectionsPerHost = 4
+        session = URLSession(configuration: configuration)
+    }
+
+    /// Without the policy's metric names there is nothing to ask Prometheus for; the controller
+    /// always calls the variant with `needs`.
+    public func observations(agents: Set<String>, from: Double, through: Double) async throws -> [AgentObservation] {
+        try await observations(agents: agents, from: from, through: through, needs: MetricNeeds())
+    }
+
+    public func observations(agents: Set<String>, from: Double, through: Double, needs: MetricNeeds) async throws -> [AgentObservation] {
+        guard !agents.isEmpty, !needs.isEmpty,
+              let range = PrometheusQuery.range(from: from, through: through, step: settings.stepSeconds)
+        else { return [] }
+        let queries = PrometheusQuery.plan(agents: agents, needs: needs, settings: settings)
+        // Every query runs to its end, failed or not: cancelling URLSession tasks in flight (as a
+        // throwing task group does on the first error) crashes FoundationNetworking on Linux.
+        let results = await withTaskGroup(of: (Int, Result<[PrometheusSeries], PrometheusError>).self) { group in
+            for (index, query) in queries.enumerated() {
+                group.addTask {
+                    do throws(PrometheusError) {
+                        return (index, .success(try await rangeQuery(query.promql, start: range.start, end: range.end)))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var results = [Result<[PrometheusSeries], PrometheusError>](repeating: .success([]), count: queries.count)
+            for await (index, result) in group { results[index] = result }
+            return results
+        }
+        let answers = try results.map { try $0.get() }
+        return try PrometheusObservations.assemble(zip(queries, answers).map { (query: $0, series: $1) }, agents: agents, settings: settings)
+    }
+
+    /// `POST /api/v1/query_range` with a form body (long agent selectors stay out of the URL).
+    func rangeQuery(_ promql: String, start: Double, end: Double) async throws(PrometheusError) -> [PrometheusSeries] {
+        let url = settings.baseURL.appendingPathComponent("api/v1/query_range")
+        var request = URLRequest(url: url, timeoutInterval: settings.timeoutSeconds)
+        request.httpMethod = "POST"
+        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
+        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        if let authorization = settings.authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
+        request.httpBody = Data(Self.form([
+            ("query", promql), ("start", Self.number(start)), ("end", Self.number(end)), ("step", Self.number(settings.stepSeconds)),
+        ]).utf8)
+        let data: Data
+        let response: URLResponse
+        do {
+            // Unstructured, so a cancelled evaluation (shutdown) lets the request run out its
+            // timeout rather than cancelling a URLSession task, which FoundationNetworking may not
+            // survive on Linux.
+            let session = session
+            (data, response) = try await Task { try await session.data(for: request) }.value
+        } catch let error as URLError where error.code == .timedOut {
+            throw .timedOut(url: url.absoluteString, seconds: settings.timeoutSeconds)
+        } catch {
+            throw .unreachable(url: url.absoluteString, reason: (error as? URLError).map { "\($0.code)" + Self.detail($0) } ?? "\(error)")
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard status == 200 else {
+            throw .httpStatus(status, url: url.absoluteString, message: PrometheusMatrix.errorMessage(data))
+        }
+        return try PrometheusMatrix.parse(data, query: promql)
+    }
+
+    private static func detail(_ error: URLError) -> String {
+        let text = error.localizedDescription
+        return text.isEmpty ? "" : " (\(text))"
+    }
+
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.3f", value)
+    }
+
+    static func form(_ fields: [(String, String)]) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return fields.map { name, value in
+            "\(name)=\(value.addingPercentEncoding(withAllowedCharacters: allowed) ?? value)"
+        }.joined(separator: "&")
+    }
+}

@@ -1,0 +1,98 @@
+import BellwetherTestSupport
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Debian's `prometheus` on a free loopback port with a generated configuration and its own
+/// temporary storage, scraping the given targets every second. The port is found by binding
+/// port 0 first; Prometheus then listens on it (it cannot report a port it chose itself).
+final class RealPrometheus: Sendable {
+    let url: String
+    private let process: Process
+    private let directory: URL
+    private let session = URLSession(configuration: .ephemeral)
+
+    init(scraping targets: [String], port: Int) throws {
+        guard let binary = ["/usr/bin/prometheus", "/usr/local/bin/prometheus"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw Missing(what: "prometheus is not installed: run scripts/test, which installs Debian's prometheus package")
+        }
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("prometheus-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let config = """
+            global: {scrape_interval: 1s, evaluation_interval: 1s}
+            scrape_configs:
+              - job_name: fleet
+                honor_labels: true
+                static_configs: [{targets: [\(targets.map { "\"\($0)\"" }.joined(separator: ", "))]}]
+
+            """
+        try config.write(to: directory.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
+        url = "http://127.0.0.1:\(port)"
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = [
+            "--config.file=\(directory.appendingPathComponent("prometheus.yml").path)",
+            "--storage.tsdb.path=\(directory.appendingPathComponent("data").path)",
+            "--web.listen-address=127.0.0.1:\(port)",
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = try FileHandle(forWritingTo: {
+            let log = directory.appendingPathComponent("prometheus.log")
+            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
+            return log
+        }())
+        try process.run()
+    }
+
+    /// The value of an instant query's first sample, or nil while it has none (or Prometheus is
+    /// not up yet).
+    func instant(_ promql: String) async -> Double? {
+        var components = URLComponents(string: url + "/api/v1/query")!
+        components.queryItems = [URLQueryItem(name: "query", value: promql)]
+        guard let (data, _) = try? await session.data(from: components.url!),
+              let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let result = (body["data"] as? [String: Any])?["result"] as? [[String: Any]],
+              let value = result.first?["value"] as? [Any], let text = value.last as? String
+        else { return nil }
+        return Double(text)
+    }
+
+    /// Waits until `promql` answers a value `accept` takes, asking every 100 ms up to `seconds`.
+    func wait(until promql: String, seconds: Double = 60, _ accept: (Double) -> Bool) async throws {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let value = await instant(promql), accept(value) { return }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        let log = (try? String(contentsOf: directory.appendingPathComponent("prometheus.log"), encoding: .utf8)) ?? ""
+        throw Missing(what: "Prometheus never answered `\(promql)` as expected within \(seconds)s; its log:\n\(log.suffix(2000))")
+    }
+
+    func stop() {
+        if process.isRunning { process.terminate(); process.waitUntilExit() }
+        session.invalidateAndCancel()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    struct Missing: Error, CustomStringConvertible { var what: String; var description: String { what } }
+}
+
+/// A loopback port nobody listens on right now: bound to port 0 and released.
+enum FreePort {
+    static func pick() throws -> Int {
+        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard socket >= 0 else { throw RealPrometheus.Missing(what: "no socket") }
+        defer { close(socket) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
+        }
+        guard bound else { throw RealPrometheus.Missing(what: "could not bind a loopback port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
