@@ -63,7 +63,10 @@ extension RolloutController {
         let window = analysis.historyWindow
         let agents = analysis.plan.split.canary.union(analysis.plan.split.baseline)
         do {
-            let samples = analysis.history(from: try await metrics.observations(agents: agents, from: window.from, through: window.through))
+            let observations = try await metrics.observations(
+                agents: agents, from: window.from, through: window.through, needs: MetricNeeds(analysis.plan.rollout.policy.analysis)
+            )
+            let samples = analysis.history(from: observations)
             histories = histories.filter { $0.key.rolloutID != key.rolloutID }
             histories[key] = samples
             return samples
