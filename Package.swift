@@ -55,6 +55,13 @@ let package = Package(
             dependencies: ["BellwetherCore", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings
         ),
+        // OpAMP: the protobuf messages (generated from proto/opamp, committed), body decoding, and the
+        // server's protocol state as values: sessions, full-state requests, version offers.
+        .target(
+            name: "BellwetherOpAMP",
+            dependencies: ["BellwetherCore", "BellwetherTelemetry", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP API's request and response bodies: plain Codable values shared by the server and
         // the command-line client, so both sides agree on the wire format by construction.
         .target(
@@ -66,7 +73,7 @@ let package = Package(
         .target(
             name: "BellwetherServer",
             dependencies: [
-                "BellwetherCore", "BellwetherStore", "BellwetherAPI", "BellwetherController", "BellwetherTelemetry",
+                "BellwetherCore", "BellwetherStore", "BellwetherAPI", "BellwetherController", "BellwetherTelemetry", "BellwetherOpAMP",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -109,6 +116,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(
+            name: "BellwetherOpAMPTests",
+            dependencies: ["BellwetherOpAMP", "BellwetherCore", "BellwetherTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "BellwetherStoreTests", dependencies: ["BellwetherStore", "BellwetherTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BellwetherControllerTests",
@@ -122,7 +134,7 @@ let package = Package(
         .testTarget(
             name: "BellwetherServerTests",
             dependencies: [
-                "BellwetherServer", "BellwetherAPI", "BellwetherTelemetry", "BellwetherTestSupport",
+                "BellwetherServer", "BellwetherAPI", "BellwetherTelemetry", "BellwetherOpAMP", "BellwetherTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],

@@ -1,3 +1,4 @@
+import BellwetherOpAMP
 import BellwetherTelemetry
 
 /// Everything `bellwether serve` needs to run, already validated: build one with
@@ -23,6 +24,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// The OTLP receiver: its body limit (64 MiB once decompressed), the agent fallback
     /// attribute, which spans count as failed, how many exemplars it keeps.
     public var otlp = OTLPReceiver.Settings()
+    /// The OpAMP server: its body limit, and the names versions are offered under.
+    public var opamp = OpAMPSettings()
+    /// The exec deploy driver: the command run when an agent's desired version changes.
+    public var deploy = DeploySettings()
     /// How long heartbeats wait in memory before one transaction writes them all.
     public var heartbeatFlushInterval: Duration = .milliseconds(100)
     /// A batch this large is written at once rather than waiting for the interval.

@@ -13,6 +13,15 @@ public struct ServerSettings: Sendable, Hashable {
     public var silentAfter: String?
     /// The resource attribute naming agents whose telemetry has no `service.instance.id`.
     public var otlpAgentFallback: String?
+    /// The exec deploy driver's command template (`deploy/drivers/ssh-systemd.sh {agent} {version} {url} {sha256}`).
+    public var deployCommand: String?
+    /// How many deploy commands run at once.
+    public var deployConcurrency: Int?
+    /// Durations with their unit, such as `5m` and `10s`.
+    public var deployTimeout: String?
+    public var deployBackoff: String?
+    /// Runs per desired version, the first included.
+    public var deployAttempts: Int?
 
     public init(
         database: String? = nil, listen: String? = nil, otlpListen: String? = nil, adminToken: String? = nil,
@@ -36,7 +45,10 @@ public struct ServerSettings: Sendable, Hashable {
     }
 
     /// The keys a `--config` file may hold, each named as its flag is, in camel case.
-    static let fileKeys = ["db", "listen", "otlpListen", "adminToken", "agentToken", "heartbeatSeconds", "silentAfter", "otlpAgentFallback"]
+    static let fileKeys = [
+        "db", "listen", "otlpListen", "adminToken", "agentToken", "heartbeatSeconds", "silentAfter", "otlpAgentFallback",
+        "deployCommand", "deployConcurrency", "deployTimeout", "deployBackoff", "deployAttempts",
+    ]
 
     /// Reads a `--config` file: a YAML mapping of `fileKeys`. `path` only labels the errors.
     public static func file(yaml: String, path: String) throws(ConfigurationError) -> ServerSettings {
@@ -65,6 +77,14 @@ public struct ServerSettings: Sendable, Hashable {
             case "agentToken": settings.agentToken = value
             case "silentAfter": settings.silentAfter = value
             case "otlpAgentFallback": settings.otlpAgentFallback = value
+            case "deployCommand": settings.deployCommand = value
+            case "deployTimeout": settings.deployTimeout = value
+            case "deployBackoff": settings.deployBackoff = value
+            case "deployConcurrency", "deployAttempts":
+                guard let number = Int(value), number >= 1 else {
+                    throw ConfigurationError("\(path)\(line): \(key) must be a whole number of at least 1, found '\(value)'")
+                }
+                if key == "deployConcurrency" { settings.deployConcurrency = number } else { settings.deployAttempts = number }
             case "heartbeatSeconds":
                 guard let seconds = Int(value) else {
                     throw ConfigurationError("\(path)\(line): heartbeatSeconds must be a whole number of seconds, found '\(value)'")
@@ -79,7 +99,7 @@ public struct ServerSettings: Sendable, Hashable {
 
     /// These settings, with `fallback`'s wherever these have none.
     public func over(_ fallback: ServerSettings) -> ServerSettings {
-        ServerSettings(
+        var merged = ServerSettings(
             database: database ?? fallback.database,
             listen: listen ?? fallback.listen,
             otlpListen: otlpListen ?? fallback.otlpListen,
@@ -89,5 +109,11 @@ public struct ServerSettings: Sendable, Hashable {
             silentAfter: silentAfter ?? fallback.silentAfter,
             otlpAgentFallback: otlpAgentFallback ?? fallback.otlpAgentFallback
         )
+        merged.deployCommand = deployCommand ?? fallback.deployCommand
+        merged.deployConcurrency = deployConcurrency ?? fallback.deployConcurrency
+        merged.deployTimeout = deployTimeout ?? fallback.deployTimeout
+        merged.deployBackoff = deployBackoff ?? fallback.deployBackoff
+        merged.deployAttempts = deployAttempts ?? fallback.deployAttempts
+        return merged
     }
 }
