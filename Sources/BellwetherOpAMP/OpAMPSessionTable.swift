@@ -10,6 +10,9 @@ import Foundation
 public struct OpAMPSessionTable: Sendable {
     public var settings: OpAMPSettings
     private var sessions: [Data: OpAMPSession] = [:]
+    /// When each session was last heard from (seconds since 1970), for idle eviction.
+    private var lastHeard: [Data: Double] = [:]
+    private var nextSweep = -Double.infinity
 
     public init(settings: OpAMPSettings = OpAMPSettings()) {
         self.settings = settings
@@ -24,16 +27,31 @@ public struct OpAMPSessionTable: Sendable {
     /// Takes in one message. An `agent_disconnect` ends the instance's session (the specification
     /// asks the server to forget the association) and is not a heartbeat: the agent counts as
     /// silent once its last real report ages, unless a new instance of it (a restart) reports.
-    public mutating func receive(_ message: OpAMPAgentToServer) -> OpAMPReception {
+    public mutating func receive(_ message: OpAMPAgentToServer, at time: Double) -> OpAMPReception {
+        evictIdle(at: time)
         let uid = message.instanceUid
         if message.hasAgentDisconnect {
             sessions[uid] = nil
+            lastHeard[uid] = nil
             return OpAMPReception(instanceUID: uid, reportFullState: false, disconnected: true, heartbeat: nil)
         }
         var session = sessions[uid] ?? OpAMPSession(instanceUID: uid)
         let reportFullState = session.receive(message)
         sessions[uid] = session
+        lastHeard[uid] = time
         return OpAMPReception(instanceUID: uid, reportFullState: reportFullState, disconnected: false, heartbeat: session.heartbeat(settings))
+    }
+
+    /// Forgets sessions idle for longer than `settings.sessionIdleSeconds`, at most once per
+    /// tenth of that period, so the cost stays a sweep now and then rather than one per message.
+    private mutating func evictIdle(at time: Double) {
+        guard time >= nextSweep else { return }
+        nextSweep = time + settings.sessionIdleSeconds / 10
+        let cutoff = time - settings.sessionIdleSeconds
+        for (uid, heard) in lastHeard where heard < cutoff {
+            sessions[uid] = nil
+            lastHeard[uid] = nil
+        }
     }
 
     /// The reply to the message `reception` came from, offering `assignment` (what the fleet

@@ -7,6 +7,9 @@ public struct OpAMPSettings: Sendable, Hashable {
     public var configFileName = "bellwether"
     /// The package name a version is offered under when the agent describes no `service.name`.
     public var defaultPackageName = "agent"
+    /// A session not heard from for this long is forgotten (an agent that crashed never says
+    /// goodbye); heard from again, it is asked for its full state like any stranger.
+    public var sessionIdleSeconds: Double = 3_600
 
     public init() {}
 }

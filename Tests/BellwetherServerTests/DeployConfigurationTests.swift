@@ -51,9 +51,11 @@ import Testing
         configuration.deploy.command = try DeployCommandTemplate("\(script) {agent} {version}")
         let clock = ManualClock(now: Date(timeIntervalSince1970: 1_800_000_000))
         let store = try BellwetherStore.inMemory()
-        let components = ServerComponents.controller(configuration: configuration, store: store, clock: clock)
+        var components = ServerComponents.controller(configuration: configuration, store: store, clock: clock)
+        // A fixed id fixes the cohorts, which are drawn from it: the canary is never empty by chance.
+        components.newRolloutID = { _ in "wired-1" }
         try await components.fleet.load()
-        for index in 0..<10 {
+        for index in 0..<20 {
             _ = await components.fleet.heartbeat(AgentHeartbeat(id: "a\(index)", version: "1.0.0", labels: ["role": "collector"]), at: clock.now)
         }
         try await components.fleet.flush()

@@ -16,7 +16,8 @@ enum OpAMPRoutes {
             let body = try await request.bytes(upTo: decoder.limit, refusing: OpAMPRequestError.tooLarge(limit: decoder.limit))
             let message = try decoder.decode(body, contentType: request.headers[.contentType], contentEncoding: request.headers[.contentEncoding])
             let sessions = components.opamp
-            let reception = await sessions.receive(message)
+            let now = components.now()
+            let reception = await sessions.receive(message, at: now)
             var assignment: AgentAssignment?
             if let heartbeat = reception.heartbeat {
                 // The same bounds as a JSON heartbeat: one agent cannot bloat the shared registry.
@@ -27,7 +28,7 @@ enum OpAMPRoutes {
                 } catch {
                     throw OpAMPRequestError.malformedMessage("its agent description cannot join the fleet: \(error.message)")
                 }
-                assignment = await components.fleet.heartbeat(checked, at: components.now()).assignment
+                assignment = await components.fleet.heartbeat(checked, at: now).assignment
             }
             return OpAMPResponse(message: await sessions.answer(reception, assignment: assignment))
         }
