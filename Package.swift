@@ -62,6 +62,13 @@ let package = Package(
             dependencies: ["BellwetherCore", "BellwetherController"],
             swiftSettings: swiftSettings
         ),
+        // OpAMP: the protobuf messages (generated from proto/opamp, committed), body decoding, and the
+        // server's protocol state as values: sessions, full-state requests, version offers.
+        .target(
+            name: "BellwetherOpAMP",
+            dependencies: ["BellwetherCore", "BellwetherTelemetry", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP API's request and response bodies: plain Codable values shared by the server and
         // the command-line client, so both sides agree on the wire format by construction.
         .target(
@@ -73,7 +80,7 @@ let package = Package(
         .target(
             name: "BellwetherServer",
             dependencies: [
-                "BellwetherCore", "BellwetherStore", "BellwetherAPI", "BellwetherController", "BellwetherTelemetry", "BellwetherPrometheus",
+                "BellwetherCore", "BellwetherStore", "BellwetherAPI", "BellwetherController", "BellwetherTelemetry", "BellwetherPrometheus", "BellwetherOpAMP",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -117,6 +124,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BellwetherPrometheusTests", dependencies: ["BellwetherPrometheus", "BellwetherCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BellwetherOpAMPTests",
+            dependencies: ["BellwetherOpAMP", "BellwetherCore", "BellwetherTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "BellwetherStoreTests", dependencies: ["BellwetherStore", "BellwetherTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BellwetherControllerTests",
@@ -130,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "BellwetherServerTests",
             dependencies: [
-                "BellwetherServer", "BellwetherAPI", "BellwetherTelemetry", "BellwetherPrometheus", "BellwetherTestSupport",
+                "BellwetherServer", "BellwetherAPI", "BellwetherTelemetry", "BellwetherPrometheus", "BellwetherOpAMP", "BellwetherTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],

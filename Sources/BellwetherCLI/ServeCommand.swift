@@ -14,14 +14,16 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Settings come from the flags, then the environment (BELLWETHER_ADMIN_TOKEN, \
             BELLWETHER_AGENT_TOKEN), then --config FILE (YAML keys: db, listen, otlpListen, \
-            adminToken, agentToken, heartbeatSeconds, silentAfter, otlpAgentFallback, and the prometheus… keys of \
-            docs/scale.md), then the defaults. Without an \
+            adminToken, agentToken, heartbeatSeconds, silentAfter, otlpAgentFallback, deployCommand, deployConcurrency, \
+            deployTimeout, deployBackoff, deployAttempts, and the prometheus… keys of docs/scale.md), then the defaults. Without an \
             admin token the operator API is open, so the server then refuses any address but loopback. \
             OTLP/HTTP (POST /v1/metrics, /v1/traces) is served on the API's listener and also on \
             --otlp-listen when given; agents are told apart by service.instance.id, or by \
-            --otlp-agent-fallback (such as host.name) when a resource has none. With --prometheus-url the \
-            control loop reads telemetry from Prometheus with PromQL instead (BELLWETHER_PROMETHEUS_AUTHORIZATION: \
-            the Authorization header it sends).
+            --otlp-agent-fallback (such as host.name) when a resource has none. OpAMP agents (plain \
+            HTTP) report to POST /v1/opamp with the agent token. deployCommand runs a command per agent \
+            whose desired version changes, such as deploy/drivers/ssh-systemd.sh {agent} {version} {url} {sha256}. \
+            With --prometheus-url the control loop reads telemetry from Prometheus with PromQL instead \
+            (BELLWETHER_PROMETHEUS_AUTHORIZATION: the Authorization header it sends).
             """
     )
 

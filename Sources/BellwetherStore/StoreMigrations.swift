@@ -15,6 +15,9 @@ enum StoreMigrations {
         migrator.registerMigration("v3: evaluations") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("deploy runs") { db in
+            try db.execute(sql: deployRuns)
+        }
         return migrator
     }
 
@@ -119,5 +122,24 @@ enum StoreMigrations {
             UNIQUE (rolloutID, step, windowStart, boundary)
         ) STRICT;
         CREATE INDEX evaluation_on_rolloutID ON evaluation(rolloutID, id);
+        """
+
+    /// What the exec deploy driver did: one row per attempt of a deploy command for one agent,
+    /// with its outcome and the tail of its output, kept beside the rollout's audit log (whose
+    /// revisions are transitions only). `rolloutID` is NULL for an assignment outside a rollout.
+    private static let deployRuns = """
+        CREATE TABLE deployRun (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            rolloutID TEXT REFERENCES rollout(id) ON DELETE RESTRICT,
+            agent TEXT NOT NULL CHECK (agent <> ''),
+            version TEXT NOT NULL,
+            attempt INTEGER NOT NULL CHECK (attempt >= 1),
+            startedAt REAL NOT NULL,
+            finishedAt REAL NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('exited', 'failed', 'timed-out', 'not-started')),
+            exitCode INTEGER,
+            output TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX deployRun_on_rolloutID ON deployRun(rolloutID, id);
         """
 }

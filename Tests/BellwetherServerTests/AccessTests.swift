@@ -1,3 +1,4 @@
+import BellwetherOpAMP
 import BellwetherServer
 import BellwetherTelemetry
 import Hummingbird
@@ -20,7 +21,10 @@ import Testing
                 for (token, status) in Self.refusals[access] ?? [] {
                     let response = try await client.execute(uri: endpoint.concretePath, method: endpoint.method, headers: token.headers, body: nil)
                     #expect(response.status == status, "\(endpoint) with \(token) token")
-                    if endpoint.isOTLP {
+                    if endpoint == .opamp {
+                        let reply = try OpAMPServerToAgent(serializedBytes: Array(response.body.readableBytesView))
+                        #expect(reply.errorResponse.errorMessage.contains("token"), "\(endpoint): the refusal in an OpAMP error_response")
+                    } else if endpoint.isOTLP {
                         let rpcStatus = try RPCStatus(serializedBytes: Array(response.body.readableBytesView))
                         #expect(rpcStatus.code == (status == .forbidden ? 7 : 16), "\(endpoint): gRPC PERMISSION_DENIED or UNAUTHENTICATED")
                     } else {

@@ -11,6 +11,8 @@ public func buildRouter(configuration: ServerConfiguration, components: ServerCo
     router.addRoutes(ProbeRoutes.routes(fleet: components.fleet, tokens: tokens))
     router.addRoutes(AgentRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(OTLPRoutes.routes(configuration: configuration, components: components))
+    router.addRoutes(OpAMPRoutes.routes(configuration: configuration, components: components))
+    router.addRoutes(DeployRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(RolloutRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(FleetRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(ClockRoutes.routes(configuration: configuration, components: components))

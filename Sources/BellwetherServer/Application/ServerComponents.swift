@@ -1,4 +1,5 @@
 import BellwetherCore
+import BellwetherOpAMP
 import BellwetherStore
 import BellwetherTelemetry
 import Foundation
@@ -13,6 +14,10 @@ public struct ServerComponents: Sendable {
     public var bell: EventBell
     /// The OTLP receiver's running totals and exemplars, shared by every OTLP request.
     public var otlp: OTLPReceiver
+    /// The OpAMP server's sessions, one per connected agent instance.
+    public var opamp: OpAMPSessions
+    /// The exec deploy driver, when the configuration names a deploy command.
+    public var deploy: ExecDeployDriver?
     public var control: any RolloutControl
     public var health: any RolloutCheckSource
     /// Run beside the HTTP server in its service group, started before it and stopped after it.
@@ -29,6 +34,7 @@ public struct ServerComponents: Sendable {
         fleet = FleetRegistry(store: store, batchSize: configuration.heartbeatBatchSize)
         bell = EventBell()
         otlp = OTLPReceiver(settings: configuration.otlp)
+        opamp = OpAMPSessions(settings: configuration.opamp)
         control = NoRolloutControl()
         health = NoRolloutHealth()
         services = []

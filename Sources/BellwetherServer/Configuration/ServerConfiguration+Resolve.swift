@@ -41,6 +41,7 @@ extension ServerConfiguration {
             otlp.attribution.fallbackAttribute = fallback
         }
         prometheus = try settings.prometheus.resolved() ?? prometheus
+        try applyDeploy(settings)
         if let silent = settings.silentAfter {
             guard let seconds = DurationParser.seconds(silent), seconds > 0 else {
                 throw ConfigurationError("--silent-after '\(silent)' is not a duration: \(DurationParser.hint) (default: 3 heartbeats)")

@@ -1,3 +1,4 @@
+import BellwetherOpAMP
 import BellwetherPrometheus
 import BellwetherTelemetry
 
@@ -26,6 +27,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var otlp = OTLPReceiver.Settings()
     /// Where the control loop reads telemetry when it is not the embedded store (docs/scale.md).
     public var prometheus: PrometheusSettings?
+    /// The OpAMP server: its body limit, and the names versions are offered under.
+    public var opamp = OpAMPSettings()
+    /// The exec deploy driver: the command run when an agent's desired version changes.
+    public var deploy = DeploySettings()
     /// How long heartbeats wait in memory before one transaction writes them all.
     public var heartbeatFlushInterval: Duration = .milliseconds(100)
     /// A batch this large is written at once rather than waiting for the interval.

@@ -15,6 +15,15 @@ public struct ServerSettings: Sendable, Hashable {
     public var otlpAgentFallback: String?
     /// The Prometheus metric source; the embedded store when it has no URL.
     public var prometheus = PrometheusSourceSettings()
+    /// The exec deploy driver's command template (`deploy/drivers/ssh-systemd.sh {agent} {version} {url} {sha256}`).
+    public var deployCommand: String?
+    /// How many deploy commands run at once.
+    public var deployConcurrency: Int?
+    /// Durations with their unit, such as `5m` and `10s`.
+    public var deployTimeout: String?
+    public var deployBackoff: String?
+    /// Runs per desired version, the first included.
+    public var deployAttempts: Int?
 
     public init(
         database: String? = nil, listen: String? = nil, otlpListen: String? = nil, adminToken: String? = nil,
@@ -40,8 +49,10 @@ public struct ServerSettings: Sendable, Hashable {
     }
 
     /// The keys a `--config` file may hold, each named as its flag is, in camel case.
-    static let fileKeys = ["db", "listen", "otlpListen", "adminToken", "agentToken", "heartbeatSeconds", "silentAfter", "otlpAgentFallback"]
-        + PrometheusSourceSettings.fileKeys
+    static let fileKeys = [
+        "db", "listen", "otlpListen", "adminToken", "agentToken", "heartbeatSeconds", "silentAfter", "otlpAgentFallback",
+        "deployCommand", "deployConcurrency", "deployTimeout", "deployBackoff", "deployAttempts",
+    ] + PrometheusSourceSettings.fileKeys
 
     /// Reads a `--config` file: a YAML mapping of `fileKeys`. `path` only labels the errors.
     public static func file(yaml: String, path: String) throws(ConfigurationError) -> ServerSettings {
@@ -70,6 +81,14 @@ public struct ServerSettings: Sendable, Hashable {
             case "agentToken": settings.agentToken = value
             case "silentAfter": settings.silentAfter = value
             case "otlpAgentFallback": settings.otlpAgentFallback = value
+            case "deployCommand": settings.deployCommand = value
+            case "deployTimeout": settings.deployTimeout = value
+            case "deployBackoff": settings.deployBackoff = value
+            case "deployConcurrency", "deployAttempts":
+                guard let number = Int(value), number >= 1 else {
+                    throw ConfigurationError("\(path)\(line): \(key) must be a whole number of at least 1, found '\(value)'")
+                }
+                if key == "deployConcurrency" { settings.deployConcurrency = number } else { settings.deployAttempts = number }
             case "heartbeatSeconds":
                 guard let seconds = Int(value) else {
                     throw ConfigurationError("\(path)\(line): heartbeatSeconds must be a whole number of seconds, found '\(value)'")
@@ -96,6 +115,11 @@ public struct ServerSettings: Sendable, Hashable {
             otlpAgentFallback: otlpAgentFallback ?? fallback.otlpAgentFallback
         )
         merged.prometheus = prometheus.over(fallback.prometheus)
+        merged.deployCommand = deployCommand ?? fallback.deployCommand
+        merged.deployConcurrency = deployConcurrency ?? fallback.deployConcurrency
+        merged.deployTimeout = deployTimeout ?? fallback.deployTimeout
+        merged.deployBackoff = deployBackoff ?? fallback.deployBackoff
+        merged.deployAttempts = deployAttempts ?? fallback.deployAttempts
         return merged
     }
 }

@@ -27,10 +27,11 @@ extension ServerComponents {
         logger: Logger = Logger(label: "bellwether.controller")
     ) -> ServerComponents {
         var components = ServerComponents(configuration: configuration, store: store)
+        components.deploy = ExecDeployDriver(configuration: configuration, store: store, fleet: components.fleet) { clock.now }
         let controller = RolloutController(
             store: store,
             metrics: configuration.prometheus.map { PrometheusMetricSource(settings: $0) as any MetricSource } ?? EmbeddedMetricSource(store: store),
-            sink: FleetAssignmentSink(fleet: components.fleet),
+            sink: FleetAssignmentSink(fleet: components.fleet, deploy: components.deploy),
             clock: clock,
             configuration: ControllerConfiguration(silentAfter: configuration.silentAfter),
             logger: logger

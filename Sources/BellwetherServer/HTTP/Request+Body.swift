@@ -13,6 +13,17 @@ extension Request {
         }
     }
 
+    /// The body as bytes, refused with `tooLarge` past `limit` before it is all buffered (for
+    /// protocols that answer a too-large body in their own shape; a compressed body larger than
+    /// the limit cannot inflate to less).
+    func bytes(upTo limit: Int, refusing tooLarge: @autoclosure () -> any Error) async throws -> [UInt8] {
+        do {
+            return Array(try await body.collect(upTo: limit).readableBytesView)
+        } catch is NIOTooManyBytesError {
+            throw tooLarge()
+        }
+    }
+
     /// The body decoded as `type`, or a 400 that names the field that is wrong.
     func decodeJSON<Value: Decodable>(_ type: Value.Type, limit: Int) async throws -> Value {
         let buffer = try await body(upTo: limit)

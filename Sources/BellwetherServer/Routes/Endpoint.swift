@@ -8,16 +8,17 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
     case liveness, readiness
     case heartbeat, observations
     case otlpMetrics, otlpTraces
+    case opamp
     case listRollouts, startRollout, getRollout
     case pauseRollout, resumeRollout, promoteRollout, abortRollout, rollbackRollout
-    case rolloutEvents, rolloutHealth, rolloutEvaluations
+    case rolloutEvents, rolloutHealth, rolloutEvaluations, rolloutDeployments
     case listAgents
     case advanceClock
 
     public var method: HTTPRequest.Method {
         switch self {
-        case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .rolloutEvaluations, .listAgents: .get
-        case .heartbeat, .observations, .otlpMetrics, .otlpTraces, .startRollout, .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout, .advanceClock: .post
+        case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .rolloutEvaluations, .rolloutDeployments, .listAgents: .get
+        case .heartbeat, .observations, .otlpMetrics, .otlpTraces, .opamp, .startRollout, .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout, .advanceClock: .post
         }
     }
 
@@ -30,6 +31,7 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
         case .observations: "/api/v1/observations"
         case .otlpMetrics: "/v1/metrics"
         case .otlpTraces: "/v1/traces"
+        case .opamp: "/v1/opamp"
         case .listRollouts, .startRollout: "/api/v1/rollouts"
         case .getRollout: "/api/v1/rollouts/{id}"
         case .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout:
@@ -37,6 +39,7 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
         case .rolloutEvents: "/api/v1/rollouts/{id}/events"
         case .rolloutHealth: "/api/v1/rollouts/{id}/health"
         case .rolloutEvaluations: "/api/v1/rollouts/{id}/evaluations"
+        case .rolloutDeployments: "/api/v1/rollouts/{id}/deployments"
         case .listAgents: "/api/v1/agents"
         case .advanceClock: "/api/v1/clock/advance"
         }
@@ -45,7 +48,7 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
     public var access: Access {
         switch self {
         case .liveness, .readiness: .anyone
-        case .heartbeat, .observations, .otlpMetrics, .otlpTraces: .agent
+        case .heartbeat, .observations, .otlpMetrics, .otlpTraces, .opamp: .agent
         default: .operator
         }
     }

@@ -28,7 +28,8 @@ enum OTLPRoutes {
         _ accept: (_ body: [UInt8], OTLPEncoding, ContentCoding, _ time: Double) throws -> OTLPReceiver.Receipt<Answer>
     ) async throws -> OTLPResponse<Answer> {
         let (encoding, coding) = try formats(of: request)
-        let body = try await request.otlpBody(limit: components.otlp.settings.bodyLimit)
+        let limit = components.otlp.settings.bodyLimit
+        let body = try await request.bytes(upTo: limit, refusing: OTLPRequestError.tooLarge(limit: limit))
         let receipt = try accept(body, encoding, coding, components.now().timeIntervalSince1970)
         try components.store.recordObservations(receipt.observations)
         return OTLPResponse(message: receipt.response, encoding: encoding)
@@ -42,17 +43,5 @@ enum OTLPRoutes {
         let header = request.headers[.contentEncoding]
         guard let coding = ContentCoding(header: header) else { throw .unsupportedContentEncoding(header ?? "") }
         return (encoding, coding)
-    }
-}
-
-extension Request {
-    /// The body, refused with 413 past `limit` before it is all buffered (a compressed body larger
-    /// than the limit cannot inflate to less).
-    fileprivate func otlpBody(limit: Int) async throws -> [UInt8] {
-        do {
-            return Array(try await body.collect(upTo: limit).readableBytesView)
-        } catch is NIOTooManyBytesError {
-            throw OTLPRequestError.tooLarge(limit: limit)
-        }
     }
 }

@@ -3,10 +3,10 @@ import CZlib
 /// Undoes a request's `Content-Encoding` with the system zlib, stopping as soon as the output
 /// passes the receiver's limit: a few kilobytes of gzip can inflate to gigabytes, so the limit
 /// must hold on what comes out, not on what came in.
-enum Inflater {
+public enum Inflater {
     private static let chunkSize = 64 * 1024
 
-    static func decode(_ body: [UInt8], coding: ContentCoding, limit: Int) throws(OTLPRequestError) -> [UInt8] {
+    public static func decode(_ body: [UInt8], coding: ContentCoding, limit: Int) throws(OTLPRequestError) -> [UInt8] {
         switch coding {
         case .identity:
             guard body.count <= limit else { throw .tooLarge(limit: limit) }

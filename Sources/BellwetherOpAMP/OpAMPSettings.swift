@@ -1,0 +1,15 @@
+/// How the OpAMP server presents versions to agents.
+public struct OpAMPSettings: Sendable, Hashable {
+    /// The largest AgentToServer the server reads, once decompressed (effective configs are the
+    /// big part; a collector's is rarely over a few hundred kilobytes).
+    public var bodyLimit = 4 << 20
+    /// The name of the remote config file that carries the desired version, as a JSON body.
+    public var configFileName = "bellwether"
+    /// The package name a version is offered under when the agent describes no `service.name`.
+    public var defaultPackageName = "agent"
+    /// A session not heard from for this long is forgotten (an agent that crashed never says
+    /// goodbye); heard from again, it is asked for its full state like any stranger.
+    public var sessionIdleSeconds: Double = 3_600
+
+    public init() {}
+}
