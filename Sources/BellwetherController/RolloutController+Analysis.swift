@@ -24,7 +24,7 @@ extension RolloutController {
 
         let recorded = try store.evaluations(rolloutID: rollout.id)
             .filter { $0.step == step && $0.windowStart == start }
-        let recordedBoundaries = Set(recorded.map(\.boundary))
+        let recordedByBoundary = Dictionary(recorded.map { ($0.boundary, $0) }, uniquingKeysWith: { $1 })
         let halted = rollout.state.phase == .halted
         let acts = { (decision: StepDecision) in !halted || decision.decision == .rollback }
         let range = analysis.readWindow(through: last)
@@ -42,11 +42,20 @@ extension RolloutController {
 
         analysis.history = await history(for: analysis)
         let evaluations = analysis.evaluate(observations, through: last, stopAt: acts)
-        for (offset, evaluation) in evaluations.enumerated() where !recordedBoundaries.contains(offset + 1) {
-            try store.recordEvaluation(RolloutEvaluation(
+        for (offset, evaluation) in evaluations.enumerated() {
+            let record = RolloutEvaluation(
                 rolloutID: rollout.id, step: step, windowStart: start, boundary: offset + 1, time: evaluation.time,
                 verdicts: evaluation.verdicts, decision: evaluation.decision
-            ))
+            )
+            guard let earlier = recordedByBoundary[offset + 1] else {
+                try store.recordEvaluation(record)
+                continue
+            }
+            // Judged before data stamped exactly at the boundary arrived, and deciding now: the
+            // evaluation on record must be the one the decision comes from.
+            if let decision = evaluation.decision, earlier.decision != decision {
+                try store.replaceEvaluation(record)
+            }
         }
         judged[rollout.id] = boundary
         guard let decision = evaluations.last?.decision, acts(decision) else { return nil }
