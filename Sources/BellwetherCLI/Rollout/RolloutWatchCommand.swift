@@ -65,11 +65,13 @@ struct RolloutWatchCommand: AsyncParsableCommand {
         }
     }
 
+    /// Health first, then the rest: the controller records a step's decision before the
+    /// transition it causes, so whatever state health shows, its decision is already readable.
     static func read(_ client: BellwetherClient, id: String) async throws -> WatchState {
-        async let health: RolloutHealthView = client.get("api/v1/rollouts/\(id)/health")
-        async let evaluations: [RolloutEvaluation] = client.get("api/v1/rollouts/\(id)/evaluations")
-        async let events: [AuditEventView] = client.get("api/v1/rollouts/\(id)/events")
-        return try await WatchState(health: health, evaluations: evaluations, events: events)
+        let health: RolloutHealthView = try await client.get("api/v1/rollouts/\(id)/health")
+        let evaluations: [RolloutEvaluation] = try await client.get("api/v1/rollouts/\(id)/evaluations")
+        let events: [AuditEventView] = try await client.get("api/v1/rollouts/\(id)/events")
+        return WatchState(health: health, evaluations: evaluations, events: events)
     }
 
     /// The most recently started rollout that is still active.
