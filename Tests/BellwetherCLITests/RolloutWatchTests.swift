@@ -32,6 +32,18 @@ import Testing
         #expect(state.isFinished && state.exitStatus == 1)
     }
 
+    /// The controller can halt without the deciding boundary among the recorded evaluations; the
+    /// watch then shows the decision the audit log records, never none.
+    @Test func withoutTheDecidingEvaluationTheDecisionComesFromTheAuditLog() throws {
+        let recorded = try Self.recordedState()
+        let events = try APICoding.decoder().decode([AuditEventView].self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("halted-events.json")))
+        let state = WatchState(health: recorded.health, evaluations: [], events: events)
+        let decision = try #require(state.decision)
+        #expect(decision.decision == .halt)
+        #expect(decision.check == HaltedRollout.check)
+        #expect(decision.reason == events.last?.reason)
+    }
+
     @Test func onATerminalTheSameLinesAreColouredAndPipedTheyHaveNoEscapeCodes() throws {
         let state = try Self.recordedState()
         let plain = WatchView(colour: false).lines(state)

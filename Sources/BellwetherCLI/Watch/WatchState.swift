@@ -38,11 +38,28 @@ struct WatchState: Sendable, Hashable, Codable {
     init(health: RolloutHealthView, evaluations: [RolloutEvaluation], events: [AuditEventView], eventLimit: Int = 5) {
         self.health = health
         self.events = Array(events.suffix(eventLimit))
-        decision = evaluations.last(where: { $0.decision != nil })?.decision
+        decision = evaluations.last(where: { $0.decision != nil })?.decision ?? Self.decision(in: events)
         let state = health.rollout.state
         if let step = state.step, let latest = evaluations.last(where: { $0.step == step - 1 }) {
             let total = health.rollout.steps.indices.contains(step - 1) ? health.rollout.steps[step - 1].bakeSeconds : nil
             bake = Bake(step: step, baked: latest.time - latest.windowStart, total: total)
         }
+    }
+
+    /// The control loop's last halt or rollback as the audit log records it: the fallback when
+    /// the evaluation that decided is not among the recorded ones.
+    static func decision(in events: [AuditEventView]) -> StepDecision? {
+        for event in events.reversed() {
+            let time = event.at.timeIntervalSince1970
+            switch event.detail {
+            case .checkFailed(let check, let action, _)?:
+                return StepDecision(decision: action == .rollback ? .rollback : .halt, time: time, check: check, reason: event.reason)
+            case .noData(let action, _)?:
+                return StepDecision(decision: action == .rollback ? .rollback : .halt, time: time, check: nil, reason: event.reason)
+            default:
+                continue
+            }
+        }
+        return nil
     }
 }

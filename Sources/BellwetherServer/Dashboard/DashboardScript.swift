@@ -121,8 +121,17 @@ enum DashboardScript {
     return null;
   }
 
+  // The control loop's last halt or rollback as the audit log has it, when the evaluation that
+  // decided is not among the recorded ones.
+  function auditDecision() {
+    const row = document.querySelector("#audit-rows tr.event.check-failed, #audit-rows tr.event.no-data");
+    if (!row) return null;
+    const reason = row.lastElementChild.textContent;
+    return { decision: /rolling back|rollback/.test(reason) ? "rollback" : "halt", check: row.dataset.check || null, reason };
+  }
+
   function renderSummary(health, evaluations) {
-    const decision = latestDecision(evaluations);
+    const decision = latestDecision(evaluations) || auditDecision();
     replace("summary",
       el("h2", { id: "rollout-id" }, rollout.id),
       el("p", {}, badge(rollout.state.description, rollout.state.phase), " ", el("span", { id: "state-reason" }, rollout.reason)),
@@ -339,7 +348,10 @@ enum DashboardScript {
     source.onerror = () => { document.getElementById("connection").textContent = "reconnecting…"; };
     source.onmessage = (message) => {
       const event = JSON.parse(message.data);
-      rows.prepend(el("tr", { class: `event ${event.kind}`, "data-id": event.id },
+      const failed = event.detail && event.detail.checkFailed;
+      const attributes = { class: `event ${event.kind}`, "data-id": event.id };
+      if (failed) attributes["data-check"] = failed.check;
+      rows.prepend(el("tr", attributes,
         el("td", {}, event.revision), el("td", {}, event.at), el("td", {}, event.kind),
         el("td", {}, badge(event.to.description, event.to.phase)), el("td", {}, event.actor), el("td", {}, event.reason)));
       document.getElementById("audit").dataset.count = rows.children.length;
