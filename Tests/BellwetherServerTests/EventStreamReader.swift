@@ -12,7 +12,8 @@ final class EventStreamReader: Sendable {
     let events: AsyncStream<AuditEventView>
     private let socket: Int32
 
-    init(port: Int, path: String, token: String, lastEventID: Int64? = nil) throws {
+    /// `cookie` instead of a token reads the stream as a signed-in dashboard page does.
+    init(port: Int, path: String, token: String?, cookie: String? = nil, lastEventID: Int64? = nil) throws {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         self.socket = socket
         var address = sockaddr_in()
@@ -24,7 +25,8 @@ final class EventStreamReader: Sendable {
         }
         guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
         let resume = lastEventID.map { "Last-Event-ID: \($0)\r\n" } ?? ""
-        let request = "GET \(path) HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nConnection: close\r\nAuthorization: Bearer \(token)\r\n\(resume)\r\n"
+        let credential = (token.map { "Authorization: Bearer \($0)\r\n" } ?? "") + (cookie.map { "Cookie: \($0)\r\n" } ?? "")
+        let request = "GET \(path) HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nConnection: close\r\n\(credential)\(resume)\r\n"
         let handle = FileHandle(fileDescriptor: socket, closeOnDealloc: false)
         handle.write(Data(request.utf8))
         let (events, continuation) = AsyncStream.makeStream(of: AuditEventView.self)

@@ -9,7 +9,7 @@ struct RolloutCommand: AsyncParsableCommand {
             RolloutStartCommand.self, RolloutListCommand.self, RolloutStatusCommand.self,
             RolloutPauseCommand.self, RolloutResumeCommand.self, RolloutPromoteCommand.self,
             RolloutAbortCommand.self, RolloutRollbackCommand.self,
-            RolloutReportCommand.self,
+            RolloutReportCommand.self, RolloutWatchCommand.self,
         ]
     )
 }

@@ -28,6 +28,8 @@ public struct ServerComponents: Sendable {
     public var newRolloutID: @Sendable (Policy) -> String
     /// Set when the controller runs on a manual clock: `POST /api/v1/clock/advance` moves it.
     public var clock: ClockControl?
+    /// The dashboard's signed-in browsers.
+    public var sessions: DashboardSessions
 
     public init(configuration: ServerConfiguration, store: BellwetherStore) {
         self.store = store
@@ -40,6 +42,12 @@ public struct ServerComponents: Sendable {
         services = []
         now = { Date() }
         newRolloutID = Self.randomID
+        sessions = DashboardSessions()
+    }
+
+    /// Recognises dashboard sessions on the operator endpoints the page calls.
+    var sessionCheck: DashboardSessionCheck {
+        DashboardSessionCheck(sessions: sessions, now: now)
     }
 
     @Sendable static func randomID(for policy: Policy) -> String {

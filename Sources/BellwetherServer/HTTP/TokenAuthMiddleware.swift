@@ -6,13 +6,22 @@ import Hummingbird
 /// No token is 401 (authenticate), a token of the other kind is 403 (authenticated, but not for
 /// this), and an unknown token is 401. Comparison takes the same time wherever the first wrong
 /// byte is, so a token cannot be guessed byte by byte from response times.
+///
+/// Operator endpoints given `sessions` also admit the dashboard's signed-in browsers: without a
+/// bearer token, a live session cookie admits reads, and writes only with the session's CSRF
+/// token in `X-CSRF-Token` (403 `csrf-token-invalid` otherwise).
 struct TokenAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let access: Access
     let tokens: AccessTokens
+    var sessions: DashboardSessionCheck?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let expected = tokens.token(for: access) else { return try await next(request, context) }
         let variable = access == .operator ? "BELLWETHER_ADMIN_TOKEN" : "BELLWETHER_AGENT_TOKEN"
+        if request.headers[.authorization] == nil, let sessions, let session = sessions.session(of: request) {
+            try sessions.requireCSRF(request, session: session)
+            return try await next(request, context)
+        }
         guard let presented = Self.bearer(request) else {
             throw APIError(.unauthorized, code: "unauthorized", "missing bearer token: send `Authorization: Bearer <token>` with the \(variable) value")
         }
@@ -32,7 +41,7 @@ struct TokenAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         return String(parts[1]).trimmingCharacters(in: .whitespaces)
     }
 
-    private static func equal(_ a: String, _ b: String) -> Bool {
+    static func equal(_ a: String, _ b: String) -> Bool {
         let x = Array(a.utf8), y = Array(b.utf8)
         var difference = UInt8(x.count == y.count ? 0 : 1)
         for index in 0..<max(x.count, y.count) {

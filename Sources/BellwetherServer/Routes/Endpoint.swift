@@ -14,11 +14,14 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
     case rolloutEvents, rolloutHealth, rolloutEvaluations, rolloutDeployments
     case listAgents
     case advanceClock
+    case dashboard, dashboardScript, dashboardStyle, dashboardSignInForm, dashboardSignIn, dashboardSignOut, createSignInLink
 
     public var method: HTTPRequest.Method {
         switch self {
-        case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .rolloutEvaluations, .rolloutDeployments, .listAgents: .get
-        case .heartbeat, .observations, .otlpMetrics, .otlpTraces, .opamp, .startRollout, .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout, .advanceClock: .post
+        case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .rolloutEvaluations, .rolloutDeployments, .listAgents,
+             .dashboard, .dashboardScript, .dashboardStyle, .dashboardSignInForm: .get
+        case .heartbeat, .observations, .otlpMetrics, .otlpTraces, .opamp, .startRollout, .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout, .advanceClock,
+             .dashboardSignIn, .dashboardSignOut, .createSignInLink: .post
         }
     }
 
@@ -42,6 +45,12 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
         case .rolloutDeployments: "/api/v1/rollouts/{id}/deployments"
         case .listAgents: "/api/v1/agents"
         case .advanceClock: "/api/v1/clock/advance"
+        case .dashboard: "/"
+        case .dashboardScript: "/dashboard/app.js"
+        case .dashboardStyle: "/dashboard/app.css"
+        case .dashboardSignInForm, .dashboardSignIn: "/dashboard/sign-in"
+        case .dashboardSignOut: "/dashboard/sign-out"
+        case .createSignInLink: "/api/v1/dashboard/sign-in-links"
         }
     }
 
@@ -49,6 +58,8 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .liveness, .readiness: .anyone
         case .heartbeat, .observations, .otlpMetrics, .otlpTraces, .opamp: .agent
+        // The page's code and style hold nothing secret; signing in is how a browser gets access.
+        case .dashboardScript, .dashboardStyle, .dashboardSignInForm, .dashboardSignIn: .anyone
         default: .operator
         }
     }

@@ -8,10 +8,14 @@ struct EndpointRoutes<Context: RequestContext> {
 
     /// `errors`, when given, runs outside every other middleware: the OTLP endpoints use it to
     /// answer even a missing token in the shape the OTLP specification gives errors.
-    init(access: Access, tokens: AccessTokens, fleet: FleetRegistry, errors: (any MiddlewareProtocol<Request, Response, Context>)? = nil) {
+    /// `sessions`, for operator routes a browser calls, also admits the dashboard's signed-in sessions.
+    init(
+        access: Access, tokens: AccessTokens, fleet: FleetRegistry, sessions: DashboardSessionCheck? = nil,
+        errors: (any MiddlewareProtocol<Request, Response, Context>)? = nil
+    ) {
         self.access = access
         if let errors { collection.add(middleware: errors) }
-        collection.add(middleware: TokenAuthMiddleware<Context>(access: access, tokens: tokens))
+        collection.add(middleware: TokenAuthMiddleware<Context>(access: access, tokens: tokens, sessions: sessions))
         if access != .anyone {
             collection.add(middleware: ReadinessMiddleware<Context>(fleet: fleet))
         }

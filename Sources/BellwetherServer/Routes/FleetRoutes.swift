@@ -5,7 +5,7 @@ import Hummingbird
 enum FleetRoutes {
     static func routes<Context: RequestContext>(configuration: ServerConfiguration, components: ServerComponents) -> RouteCollection<Context> {
         let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
-        let routes = EndpointRoutes<Context>(access: .operator, tokens: tokens, fleet: components.fleet)
+        let routes = EndpointRoutes<Context>(access: .operator, tokens: tokens, fleet: components.fleet, sessions: components.sessionCheck)
         routes.on(.listAgents) { request, _ in
             let version = request.uri.queryParameters["version"].map(String.init)
             let cohort = request.uri.queryParameters["cohort"].map(String.init)

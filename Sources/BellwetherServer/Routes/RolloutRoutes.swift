@@ -10,7 +10,7 @@ enum RolloutRoutes {
 
     static func routes<Context: RequestContext>(configuration: ServerConfiguration, components: ServerComponents) -> RouteCollection<Context> {
         let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
-        let routes = EndpointRoutes<Context>(access: .operator, tokens: tokens, fleet: components.fleet)
+        let routes = EndpointRoutes<Context>(access: .operator, tokens: tokens, fleet: components.fleet, sessions: components.sessionCheck)
         let commands = RolloutCommands(configuration: configuration, components: components)
         let store = components.store
         let limit = configuration.limits.jsonBytes
