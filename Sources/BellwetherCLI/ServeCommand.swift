@@ -14,7 +14,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Settings come from the flags, then the environment (BELLWETHER_ADMIN_TOKEN, \
             BELLWETHER_AGENT_TOKEN), then --config FILE (YAML keys: db, listen, otlpListen, \
-            adminToken, agentToken, heartbeatSeconds, silentAfter, otlpAgentFallback), then the defaults. Without an \
+            adminToken, agentToken, heartbeatSeconds, silentAfter, otlpAgentFallback, telemetryRetention), then the defaults. Without an \
             admin token the operator API is open, so the server then refuses any address but loopback. \
             OTLP/HTTP (POST /v1/metrics, /v1/traces) is served on the API's listener and also on \
             --otlp-listen when given; agents are told apart by service.instance.id, or by \
@@ -43,6 +43,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("When an agent counts as silent, such as 45s (default 3 heartbeats).", valueName: "duration"))
     var silentAfter: String?
 
+    @Option(help: ArgumentHelp("How long agents' telemetry is kept when no active rollout needs it, such as 6h (the default).", valueName: "duration"))
+    var telemetryRetention: String?
+
     @Option(help: ArgumentHelp("Run controller time this many times faster than the wall clock (demos).", valueName: "factor"))
     var speed: Double = 1
 
@@ -70,7 +73,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let flags = ServerSettings(
             database: db, listen: listen, otlpListen: otlpListen, heartbeatSeconds: heartbeatSeconds, silentAfter: silentAfter,
-            otlpAgentFallback: otlpAgentFallback
+            otlpAgentFallback: otlpAgentFallback, telemetryRetention: telemetryRetention
         )
         let configuration: ServerConfiguration
         do {

@@ -13,8 +13,12 @@ struct CheckSeries: Sendable {
     private(set) var folded = FoldedComparison()
     private(set) var histograms = PooledHistograms()
 
+    /// Where a `spans` check's counts are (see `Check.spanKey`), computed once.
+    private let spanKey: String
+
     init(check: Check) {
         self.check = check
+        spanKey = check.spanKey ?? ""
     }
 
     mutating func add(_ sample: AgentSample, interval: Int) {
@@ -22,16 +26,17 @@ struct CheckSeries: Sendable {
         case .ratio(let numerator, let denominator):
             // An OpenTelemetry counter is exported only once something was added to it, so a
             // missing numerator beside a present denominator means zero events.
-            guard let records = sample.counters[denominator] else { return }
-            add(EventCounts(events: sample.counters[numerator] ?? 0, exposure: records), for: sample.agent, interval: interval)
+            guard let records = sample.counters[check.metricKey(denominator)] else { return }
+            add(EventCounts(events: sample.counters[check.metricKey(numerator)] ?? 0, exposure: records), for: sample.agent, interval: interval)
         case .spans(let name, _):
-            guard let spans = sample.spans[name] else { return }
+            // A replay file may carry spans by name only, classified by whoever recorded them.
+            guard let spans = sample.spans[spanKey] ?? sample.spans[name] else { return }
             add(EventCounts(events: spans.failed, exposure: spans.total), for: sample.agent, interval: interval)
         case .rate(let metric):
-            guard let increase = sample.counters[metric], let seconds = sample.coveredSeconds, seconds > 0 else { return }
+            guard let increase = sample.counters[check.metricKey(metric)], let seconds = sample.coveredSeconds, seconds > 0 else { return }
             add(EventCounts(events: increase, exposure: seconds), for: sample.agent, interval: interval)
         case .histogram(let metric, _):
-            guard let histogram = sample.histograms[metric] else { return }
+            guard let histogram = sample.histograms[check.metricKey(metric)] else { return }
             while buckets.count <= interval { buckets.append([:]) }
             buckets[interval][sample.agent] = buckets[interval][sample.agent].map { $0.adding(histogram) } ?? histogram
         }

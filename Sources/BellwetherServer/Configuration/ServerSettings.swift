@@ -13,10 +13,13 @@ public struct ServerSettings: Sendable, Hashable {
     public var silentAfter: String?
     /// The resource attribute naming agents whose telemetry has no `service.instance.id`.
     public var otlpAgentFallback: String?
+    /// How long observations are kept, a duration such as `6h`.
+    public var telemetryRetention: String?
 
     public init(
         database: String? = nil, listen: String? = nil, otlpListen: String? = nil, adminToken: String? = nil,
-        agentToken: String? = nil, heartbeatSeconds: Int? = nil, silentAfter: String? = nil, otlpAgentFallback: String? = nil
+        agentToken: String? = nil, heartbeatSeconds: Int? = nil, silentAfter: String? = nil, otlpAgentFallback: String? = nil,
+        telemetryRetention: String? = nil
     ) {
         self.database = database
         self.listen = listen
@@ -26,6 +29,7 @@ public struct ServerSettings: Sendable, Hashable {
         self.heartbeatSeconds = heartbeatSeconds
         self.silentAfter = silentAfter
         self.otlpAgentFallback = otlpAgentFallback
+        self.telemetryRetention = telemetryRetention
     }
 
     /// The tokens, from `BELLWETHER_ADMIN_TOKEN` and `BELLWETHER_AGENT_TOKEN`; an empty variable
@@ -36,7 +40,7 @@ public struct ServerSettings: Sendable, Hashable {
     }
 
     /// The keys a `--config` file may hold, each named as its flag is, in camel case.
-    static let fileKeys = ["db", "listen", "otlpListen", "adminToken", "agentToken", "heartbeatSeconds", "silentAfter", "otlpAgentFallback"]
+    static let fileKeys = ["db", "listen", "otlpListen", "adminToken", "agentToken", "heartbeatSeconds", "silentAfter", "otlpAgentFallback", "telemetryRetention"]
 
     /// Reads a `--config` file: a YAML mapping of `fileKeys`. `path` only labels the errors.
     public static func file(yaml: String, path: String) throws(ConfigurationError) -> ServerSettings {
@@ -65,6 +69,7 @@ public struct ServerSettings: Sendable, Hashable {
             case "agentToken": settings.agentToken = value
             case "silentAfter": settings.silentAfter = value
             case "otlpAgentFallback": settings.otlpAgentFallback = value
+            case "telemetryRetention": settings.telemetryRetention = value
             case "heartbeatSeconds":
                 guard let seconds = Int(value) else {
                     throw ConfigurationError("\(path)\(line): heartbeatSeconds must be a whole number of seconds, found '\(value)'")
@@ -87,7 +92,8 @@ public struct ServerSettings: Sendable, Hashable {
             agentToken: agentToken ?? fallback.agentToken,
             heartbeatSeconds: heartbeatSeconds ?? fallback.heartbeatSeconds,
             silentAfter: silentAfter ?? fallback.silentAfter,
-            otlpAgentFallback: otlpAgentFallback ?? fallback.otlpAgentFallback
+            otlpAgentFallback: otlpAgentFallback ?? fallback.otlpAgentFallback,
+            telemetryRetention: telemetryRetention ?? fallback.telemetryRetention
         )
     }
 }

@@ -10,13 +10,13 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
     case otlpMetrics, otlpTraces
     case listRollouts, startRollout, getRollout
     case pauseRollout, resumeRollout, promoteRollout, abortRollout, rollbackRollout
-    case rolloutEvents, rolloutHealth, rolloutEvaluations
+    case rolloutEvents, rolloutHealth, rolloutEvaluations, rolloutExemplars
     case listAgents
     case advanceClock
 
     public var method: HTTPRequest.Method {
         switch self {
-        case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .rolloutEvaluations, .listAgents: .get
+        case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .rolloutEvaluations, .rolloutExemplars, .listAgents: .get
         case .heartbeat, .observations, .otlpMetrics, .otlpTraces, .startRollout, .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout, .advanceClock: .post
         }
     }
@@ -37,6 +37,7 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
         case .rolloutEvents: "/api/v1/rollouts/{id}/events"
         case .rolloutHealth: "/api/v1/rollouts/{id}/health"
         case .rolloutEvaluations: "/api/v1/rollouts/{id}/evaluations"
+        case .rolloutExemplars: "/api/v1/rollouts/{id}/exemplars"
         case .listAgents: "/api/v1/agents"
         case .advanceClock: "/api/v1/clock/advance"
         }
