@@ -14,8 +14,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Settings come from the flags, then the environment (BELLWETHER_ADMIN_TOKEN, \
             BELLWETHER_AGENT_TOKEN), then --config FILE (YAML keys: db, listen, otlpListen, \
-            adminToken, agentToken, heartbeatSeconds, silentAfter, otlpAgentFallback, deployCommand, deployConcurrency, \
-            deployTimeout, deployBackoff, deployAttempts, and the prometheus… keys of docs/scale.md), then the defaults. Without an \
+            adminToken, agentToken, heartbeatSeconds, silentAfter, otlpAgentFallback, telemetryRetention, deployCommand, \
+            deployConcurrency, deployTimeout, deployBackoff, deployAttempts, and the prometheus… keys of docs/scale.md), then \
+            the defaults. Without an \
             admin token the operator API is open, so the server then refuses any address but loopback. \
             OTLP/HTTP (POST /v1/metrics, /v1/traces) is served on the API's listener and also on \
             --otlp-listen when given; agents are told apart by service.instance.id, or by \
@@ -51,6 +52,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Read telemetry from this Prometheus (PromQL) instead of the embedded store.", valueName: "url"))
     var prometheusURL: String?
 
+    @Option(help: ArgumentHelp("How long agents' telemetry is kept when no active rollout needs it, such as 6h (the default).", valueName: "duration"))
+    var telemetryRetention: String?
+
     @Option(help: ArgumentHelp("Run controller time this many times faster than the wall clock (demos).", valueName: "factor"))
     var speed: Double = 1
 
@@ -78,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         var flags = ServerSettings(
             database: db, listen: listen, otlpListen: otlpListen, heartbeatSeconds: heartbeatSeconds, silentAfter: silentAfter,
-            otlpAgentFallback: otlpAgentFallback
+            otlpAgentFallback: otlpAgentFallback, telemetryRetention: telemetryRetention
         )
         flags.prometheus.url = prometheusURL
         let configuration: ServerConfiguration

@@ -6,11 +6,7 @@ extension BellwetherStore {
     /// Keeps agent reports for the embedded metric source, all in one transaction: a batch of
     /// telemetry is acknowledged whole or not at all.
     public func recordObservations(_ observations: [AgentObservation]) throws {
-        guard !observations.isEmpty else { return }
-        let records = try observations.map(ObservationRecord.init)
-        try writer.write { db in
-            for var record in records { try record.insert(db) }
-        }
+        try recordTelemetry(observations, exemplars: [])
     }
 
     /// The reports of `agents` (every agent when nil) with `from < time ≤ through`, in time order.

@@ -69,6 +69,14 @@ extension BellwetherStore {
         }
     }
 
+    /// The ids of the active rollouts, without reading their policies: a cheap way to learn
+    /// whether the active rollouts changed (the OTLP receiver asks on every request).
+    public func activeRolloutIDs() throws -> Set<String> {
+        try writer.read { db in
+            Set(try String.fetchAll(db, RolloutRecord.active().select(Column("id"))))
+        }
+    }
+
     /// A rollout's audit log in the order it happened; with `after`, only what came after that
     /// event id, so a watcher can poll or stream without rereading the whole log.
     public func events(rolloutID: String, after eventID: Int64? = nil) throws -> [RolloutAuditEvent] {

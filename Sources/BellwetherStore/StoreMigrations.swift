@@ -15,7 +15,10 @@ enum StoreMigrations {
         migrator.registerMigration("v3: evaluations") { db in
             try db.execute(sql: v3)
         }
-        migrator.registerMigration("deploy runs") { db in
+        migrator.registerMigration("v4: exemplars") { db in
+            try db.execute(sql: v4)
+        }
+        migrator.registerMigration("v5: deploy runs") { db in
             try db.execute(sql: deployRuns)
         }
         return migrator
@@ -141,5 +144,23 @@ enum StoreMigrations {
             output TEXT NOT NULL
         ) STRICT;
         CREATE INDEX deployRun_on_rolloutID ON deployRun(rolloutID, id);
+        """
+
+    /// Failing spans kept as evidence per rollout, cohort (the step's cohort name or `baseline`)
+    /// and `spans` check: the agent it came from, and the span as JSON (`FailingSpanExemplar`:
+    /// trace and span id, name, exception, attributes). Bounded per group by `recordTelemetry`,
+    /// which keeps the first of each of a few agents and the latest few; kept with the rollout,
+    /// as its evaluations are.
+    private static let v4 = """
+        CREATE TABLE exemplar (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            rolloutID TEXT NOT NULL REFERENCES rollout(id) ON DELETE RESTRICT,
+            cohort TEXT NOT NULL CHECK (cohort <> ''),
+            checkName TEXT NOT NULL CHECK (checkName <> ''),
+            agent TEXT NOT NULL CHECK (agent <> ''),
+            receivedAt REAL NOT NULL,
+            span TEXT NOT NULL CHECK (json_valid(span))
+        ) STRICT;
+        CREATE INDEX exemplar_on_group ON exemplar(rolloutID, cohort, checkName, id);
         """
 }

@@ -58,8 +58,18 @@ enum OTLPLoad {
     /// `metricExports` rounds, each one request per agent.
     static func metricRounds(agents: Int) throws -> [[[UInt8]]] {
         try (1...metricExports).map { export in
-            try (0..<agents).map { agent in
-                let time = 1_764_000_000_000_000_000 + UInt64(export) * 60_000_000_000
+            try (0..<agents).map { agent in try metricRequest(agents: [agent], export: export) }
+        }
+    }
+
+    /// One export of `agents`' metrics (one resource each, as a Collector batches them), the
+    /// `export`th of their counters' life; `epoch` sets the counters' start time, so requests of
+    /// another epoch are a restart of every series rather than a resend.
+    static func metricRequest(agents: [Int], export: Int, epoch: UInt64 = 0) throws -> [UInt8] {
+        let start = 1_764_000_000_000_000_000 + epoch * 86_400_000_000_000
+        return try OTLPExportMetricsServiceRequest.with {
+            $0.resourceMetrics = agents.map { agent in
+                let time = start + UInt64(export) * 60_000_000_000
                 func counter(_ name: String, perExport: Double) -> OTLPMetric {
                     OTLPMetric.with {
                         $0.name = name
@@ -67,7 +77,7 @@ enum OTLPLoad {
                         $0.sum.aggregationTemporality = .cumulative
                         $0.sum.dataPoints = (0..<seriesPerMetric).map { series in
                             OTLPNumberDataPoint.with {
-                                $0.startTimeUnixNano = 1_764_000_000_000_000_000
+                                $0.startTimeUnixNano = start
                                 $0.timeUnixNano = time
                                 $0.asInt = Int64(perExport * Double(export))
                                 $0.attributes = [keyValue("record.type", "type-\(series)")]
@@ -80,7 +90,7 @@ enum OTLPLoad {
                     $0.histogram.aggregationTemporality = .cumulative
                     $0.histogram.dataPoints = (0..<seriesPerMetric).map { series in
                         OTLPHistogramDataPoint.with {
-                            $0.startTimeUnixNano = 1_764_000_000_000_000_000
+                            $0.startTimeUnixNano = start
                             $0.timeUnixNano = time
                             $0.explicitBounds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
                             $0.bucketCounts = (0...11).map { UInt64(export * ($0 + 1)) }
@@ -90,20 +100,18 @@ enum OTLPLoad {
                         }
                     }
                 }
-                return try OTLPExportMetricsServiceRequest.with {
-                    $0.resourceMetrics = [OTLPResourceMetrics.with {
-                        $0.resource = resource(agent)
-                        $0.scopeMetrics = [OTLPScopeMetrics.with {
-                            $0.metrics = [
-                                counter("agent.data.records_processed_total", perExport: 600),
-                                counter("agent.data.enrichment_failures_total", perExport: 6),
-                                latency,
-                            ]
-                        }]
+                return OTLPResourceMetrics.with {
+                    $0.resource = resource(agent)
+                    $0.scopeMetrics = [OTLPScopeMetrics.with {
+                        $0.metrics = [
+                            counter("agent.data.records_processed_total", perExport: 600),
+                            counter("agent.data.enrichment_failures_total", perExport: 6),
+                            latency,
+                        ]
                     }]
-                }.serializedBytes()
+                }
             }
-        }
+        }.serializedBytes()
     }
 
     /// A line of /proc/self/status, such as `VmRSS`, as the kernel prints it.

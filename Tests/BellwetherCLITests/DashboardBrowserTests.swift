@@ -56,10 +56,8 @@ import Testing
         #expect(page.contains(#"class="badge halted">halted(step 1)"#), "its state")
         #expect(page.contains(#"<tr class="cohort canary"><td>canary</td><td>canary</td>"#), "the canary cohort")
         #expect(page.contains(#"<tr class="cohort baseline"><td>baseline</td>"#), "the baseline cohort")
-        // The check's latest recorded verdict: `fail` when the halting boundary's evaluation was
-        // recorded; the controller sometimes halts without recording it (see the report), so the
-        // failure itself is asserted through the decision and the audit log below.
-        #expect(page.contains(#"data-check="\#(HaltedRollout.check)"><td>\#(HaltedRollout.check)</td><td><span class="badge "#), "the check's verdict")
+        // The check's latest recorded verdict is the one the halt came from.
+        #expect(page.contains(#"data-check="\#(HaltedRollout.check)"><td>\#(HaltedRollout.check)</td><td><span class="badge fail">fail</span>"#), "the check's failing verdict")
         #expect(page.contains(#"class="check-chart" data-check="\#(HaltedRollout.check)""#), "the check's chart")
         #expect(page.contains(#"<polygon"#), "the chart draws the confidence band")
         #expect(page.contains("Decision: halt (\(HaltedRollout.check))"), "the decision and the check that made it")

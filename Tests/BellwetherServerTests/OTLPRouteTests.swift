@@ -42,6 +42,7 @@ import Testing
         {"resourceSpans": [{"resource": {"attributes": [{"key": "service.instance.id", "value": {"stringValue": "a1"}}]},
           "scopeSpans": [{"spans": [
             {"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174", "name": "process_data_record",
+             "status": {"code": 2, "message": "enrichment failed"},
              "attributes": [{"key": "data.incomplete", "value": {"boolValue": true}}, {"key": "record.id", "value": {"stringValue": "r-1"}}]},
             {"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b175", "name": "process_data_record"}]}]}]}
         """
@@ -54,7 +55,7 @@ import Testing
             #expect(response.headers[.contentType] == "application/x-protobuf")
             #expect(try OTLPExportMetricsServiceResponse(serializedBytes: Array(response.body.readableBytesView)) == OTLPExportMetricsServiceResponse())
         }
-        let stored = try server.store.observations(from: 0, through: .infinity)
+        let stored = try server.storedTelemetry()
         #expect(stored == [AgentObservation(agent: "a1", time: ServerHarness.t0.timeIntervalSince1970, version: "2.4.0", counters: [Self.records: 42])])
     }
 
@@ -67,7 +68,7 @@ import Testing
             #expect(response.headers[.contentType] == "application/json")
             #expect(response.text == "{}")
         }
-        let stored = try server.store.observations(from: 0, through: .infinity)
+        let stored = try server.storedTelemetry()
         #expect(stored.first?.spans == ["process_data_record": SpanCounts(total: 2, failed: 1)])
         let exemplar = try #require(server.components.otlp.exemplars(spanName: "process_data_record").first)
         #expect(exemplar.traceID == "5b8efff798038103d269b633813fc60c")
@@ -84,7 +85,7 @@ import Testing
             #expect(answer.partialSuccess.rejectedDataPoints == 0)
             #expect(answer.partialSuccess.errorMessage.contains("without service.instance.id"))
         }
-        #expect(try server.store.observations(from: 0, through: .infinity).isEmpty)
+        #expect(try server.storedTelemetry().isEmpty)
     }
 
     @Test func rejectedPointsAreReportedAsAPartialSuccess() async throws {
@@ -137,6 +138,24 @@ import Testing
         }
     }
 
+    @Test func anOverloadedReceiverAnswersARetryable429WithRetryAfter() async throws {
+        let server = try await ServerHarness()
+        let body = try Self.metrics(agent: "a1", 42).serializedBytes() as [UInt8]
+        let budget = server.components.otlp.admission.budget.maxRequests
+        let held = try (0..<budget).map { _ in try server.components.otlp.admission.admit(bytes: 0) }
+        try await server.test { client in
+            let refused = try await client.otlp("/v1/metrics", body)
+            #expect(refused.status == .tooManyRequests)
+            #expect(refused.headers[.retryAfter] == "1")
+            let status = try RPCStatus(serializedBytes: Array(refused.body.readableBytesView))
+            #expect(status.code == 8, "RESOURCE_EXHAUSTED")
+            for ticket in held { server.components.otlp.admission.release(ticket) }
+            #expect(try await client.otlp("/v1/metrics", body).status == .ok, "once the load is gone, the retry succeeds")
+        }
+        #expect(server.components.otlp.admission.load == (0, 0), "every admitted request released its share")
+        #expect(try server.storedTelemetry().count == 1, "the refused export stored nothing")
+    }
+
     @Test func notReadyIsARetryable503WithRetryAfter() async throws {
         let server = try await ServerHarness(loaded: false)
         try await server.test { client in
@@ -181,5 +200,14 @@ extension TestClientProtocol {
         headers[.contentType] = contentType
         if let contentEncoding { headers[.contentEncoding] = contentEncoding }
         return try await execute(uri: path, method: .post, headers: headers, body: ByteBuffer(bytes: body))
+    }
+}
+
+extension ServerHarness {
+    /// What the OTLP endpoints stored, once the receiver has written what it holds (as its
+    /// flusher does every second in a running server).
+    func storedTelemetry() throws -> [AgentObservation] {
+        try components.otlp.flush(to: store)
+        return try store.observations(from: 0, through: .infinity)
     }
 }

@@ -89,6 +89,29 @@ import Testing
                 "the order of attributes does not split a series")
     }
 
+    /// A ratio check with `filter: {record.type: special}` reads the series the filter selects,
+    /// totalled under their own name, beside the unfiltered total every other check reads.
+    @Test mutating func theSeriesACheckFilterSelectsAreTotalledUnderTheirOwnName() {
+        let check = Check(name: "special-failures", kind: .ratio(numerator: Self.failures, denominator: Self.records), filter: ["record.type": "special"])
+        accumulator.checks = TelemetryChecks(rollouts: [(id: "r1", checks: [check])])
+        let special = [OTLP.attribute("record.type", "special")], plain = [OTLP.attribute("record.type", "plain")]
+        let filtered = check.metricKey(Self.records)
+        #expect(filtered == #"agent.data.records_processed_total{record.type="special"}"#)
+        let request = OTLP.metrics(agent: "a1", [
+            OTLP.sum(Self.records, [OTLP.point(10, at: 10, attributes: special), OTLP.point(90, at: 10, attributes: plain)]),
+            OTLP.sum(Self.failures, [OTLP.point(1, at: 10, attributes: plain)]),
+        ])
+        let first = accumulator.ingest(request, at: 100).observations.first?.counters
+        #expect(first == [Self.records: 100, filtered: 10, Self.failures: 1], "no special failure yet: the filtered numerator is absent, read as zero")
+        let later = accumulator.ingest(OTLP.metrics(agent: "a1", [
+            OTLP.sum(Self.records, [OTLP.point(14, at: 20, attributes: special)]),
+            OTLP.sum(Self.failures, [OTLP.point(3, at: 20, attributes: special)]),
+        ]), at: 110).observations.first?.counters
+        #expect(later?[filtered] == 14)
+        #expect(later?[check.metricKey(Self.failures)] == 3)
+        #expect(later?[Self.failures] == 4)
+    }
+
     @Test mutating func agentsAreAccumulatedApart() {
         let request = OTLP.metrics([
             (OTLP.resource(agent: "a1"), [OTLP.sum(Self.records, [OTLP.point(10, at: 10)])]),
@@ -156,5 +179,41 @@ import Testing
             increases.append(sample.counters[Self.records] ?? -1)
         }
         #expect(increases == [10, 20, 5, 3])
+    }
+}
+
+/// Agents come and go; the receiver's memory follows those that report.
+@Suite struct DepartedAgentTests {
+    @Test func agentsSilentPastTheCutoffAreForgottenAndOneThatReturnsStartsANewTotal() {
+        var accumulator = MetricAccumulator()
+        for index in 0..<1_000 {
+            _ = accumulator.ingest(OTLP.metrics(agent: "churn-\(index)", [OTLP.sum(MetricAccumulatorTests.records, [OTLP.point(5, at: 10)])]), at: 100)
+        }
+        _ = accumulator.ingest(OTLP.metrics(agent: "stays", [OTLP.sum(MetricAccumulatorTests.records, [OTLP.point(7, at: 10)])]), at: 200)
+        #expect(accumulator.agentCount == 1_001)
+        #expect(accumulator.forget(silentSince: 150).count == 1_000)
+        #expect(accumulator.agentCount == 1)
+
+        let back = accumulator.ingest(OTLP.metrics(agent: "churn-0", [OTLP.sum(MetricAccumulatorTests.records, [OTLP.point(8, at: 20)])]), at: 300)
+        #expect(back.observations.first?.counters[MetricAccumulatorTests.records] == 8, "a new running total: the point counts in full")
+        let stays = accumulator.ingest(OTLP.metrics(agent: "stays", [OTLP.sum(MetricAccumulatorTests.records, [OTLP.point(9, at: 20)])]), at: 300)
+        #expect(stays.observations.first?.counters[MetricAccumulatorTests.records] == 9, "an agent still reporting keeps its total")
+    }
+
+    @Test func theReceiverForgetsTotalsAndExemplarsOfDepartedAgents() throws {
+        var settings = OTLPReceiver.Settings()
+        settings.forgetAgentsAfterSeconds = 60
+        let receiver = OTLPReceiver(settings: settings)
+        for index in 0..<50 {
+            let traces = try OTLP.traces(agent: "a\(index)", [OTLP.span(number: 1, error: true)]).serializedBytes() as [UInt8]
+            let metrics = try OTLP.metrics(agent: "a\(index)", [OTLP.sum(MetricAccumulatorTests.records, [OTLP.point(1, at: 10)])]).serializedBytes() as [UInt8]
+            _ = try receiver.receiveTraces(traces, encoding: .protobuf, coding: .identity, at: Double(index))
+            _ = try receiver.receiveMetrics(metrics, encoding: .protobuf, coding: .identity, at: Double(index))
+        }
+        #expect(receiver.agentsHeld == (50, 50))
+        receiver.forgetDepartedAgents(now: 100)
+        #expect(receiver.agentsHeld == (10, 10), "those heard from in the last minute (40 to 49) are kept")
+        #expect(receiver.exemplars(agent: "a0", spanName: "process_data_record").isEmpty)
+        #expect(receiver.exemplars(agent: "a49", spanName: "process_data_record").count == 1)
     }
 }

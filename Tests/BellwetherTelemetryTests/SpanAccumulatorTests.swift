@@ -12,16 +12,41 @@ import Testing
         accumulator.ingest(OTLP.traces(agent: agent, spans), at: 100).observations.first?.spans ?? [:]
     }
 
-    @Test mutating func spansFailOnStatusErrorARecordedExceptionOrDataIncomplete() {
+    @Test mutating func byNameSpansFailOnStatusErrorOrARecordedExceptionAsAPolicysDefault() {
         let spans = [
             OTLP.span(number: 1),
             OTLP.span(number: 2, error: true),
             OTLP.span(number: 3, exception: ("KeyError", "region")),
             OTLP.span(number: 4, attributes: [OTLP.attribute("data.incomplete", true)]),
-            OTLP.span(number: 5, attributes: [OTLP.attribute("data.incomplete", false)]),
             OTLP.span("load_batch", number: 6),
         ]
-        #expect(counts(spans) == [Self.record: SpanCounts(total: 5, failed: 3), "load_batch": SpanCounts(total: 1, failed: 0)])
+        #expect(counts(spans) == [Self.record: SpanCounts(total: 4, failed: 2), "load_batch": SpanCounts(total: 1, failed: 0)])
+    }
+
+    /// Two checks on one span name: one with its own conditions and a filter, one with the
+    /// defaults. Each reads its own counts, and a span failing the first is evidence for it alone.
+    @Test mutating func aSpansChecksConditionsAndFilterCountApartAndNameTheChecksASpanFailed() throws {
+        let incomplete = Check(
+            name: "incomplete-invoices", kind: .spans(name: Self.record, failedWhen: [.attribute(key: "data.incomplete", value: .bool(true))]),
+            filter: ["record.type": "invoice"]
+        )
+        let errors = Check(name: "span-errors", kind: .spans(name: Self.record, failedWhen: SpanFailureCondition.policyDefault))
+        accumulator.checks = TelemetryChecks(rollouts: [(id: "r1", checks: [incomplete, errors])])
+        func record(_ number: UInt8, _ type: String, incomplete: Bool = false, error: Bool = false) -> OTLPSpan {
+            OTLP.span(number: number, attributes: [OTLP.attribute("record.type", type), OTLP.attribute("data.incomplete", incomplete)], error: error)
+        }
+        let spans = [record(1, "invoice", incomplete: true), record(2, "order", incomplete: true), record(3, "invoice"), record(4, "order", error: true)]
+        let (observations, _, failing) = accumulator.ingest(OTLP.traces(agent: "a1", spans), at: 100)
+        let key = try #require(incomplete.spanKey)
+        #expect(key == #"process_data_record{record.type="invoice"} failedWhen[data.incomplete=true]"#)
+        #expect(errors.spanKey == Self.record, "a check with the defaults and no filter reads the counts by name")
+        #expect(observations.first?.spans == [Self.record: SpanCounts(total: 4, failed: 1), key: SpanCounts(total: 2, failed: 1)])
+        #expect(failing.map { $0.exemplar.spanID.prefix(2) } == ["01", "04"])
+        #expect(failing.map(\.checks) == [
+            [CheckReference(rolloutID: "r1", check: "incomplete-invoices")], [CheckReference(rolloutID: "r1", check: "span-errors")],
+        ])
+        let orders = accumulator.ingest(OTLP.traces(agent: "a1", [record(5, "order", incomplete: true)]), at: 110).observations
+        #expect(orders.first?.spans[key] == SpanCounts(total: 0, failed: 0), "the filter selected nothing: zero, not the name's counts")
     }
 
     @Test mutating func thePolicysConditionsReplaceTheDefaults() {
@@ -50,7 +75,7 @@ import Testing
     }
 
     @Test mutating func unattributedSpansAreCountedApart() {
-        let (observations, summary) = accumulator.ingest(OTLP.traces(agent: nil, [OTLP.span(number: 1), OTLP.span(number: 2, error: true)]), at: 100)
+        let (observations, summary, _) = accumulator.ingest(OTLP.traces(agent: nil, [OTLP.span(number: 1), OTLP.span(number: 2, error: true)]), at: 100)
         #expect(observations.isEmpty)
         #expect(summary.unattributed == 2)
         #expect(accumulator.reservoir.exemplars(name: Self.record).isEmpty)
@@ -61,7 +86,7 @@ import Testing
         short.traceID = Data([1, 2, 3])
         var zero = OTLP.span(number: 2)
         zero.spanID = Data(count: 8)
-        let (observations, summary) = accumulator.ingest(OTLP.traces(agent: "a1", [short, zero, OTLP.span(number: 3)]), at: 100)
+        let (observations, summary, _) = accumulator.ingest(OTLP.traces(agent: "a1", [short, zero, OTLP.span(number: 3)]), at: 100)
         #expect(summary.rejected == 2)
         #expect(summary.accepted == 1)
         #expect(observations.first?.spans[Self.record]?.total == 1)

@@ -10,6 +10,11 @@ Everything is exported with the SDK's OTLP/HTTP exporters, configured by the SDK
 variables (OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_EXPORTER_OTLP_HEADERS, OTEL_EXPORTER_OTLP_COMPRESSION,
 OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE). Each batch ends with a flush, so every batch is
 exported whatever the export interval; the script exits 1 if any export failed.
+
+With `--serve` it processes a batch each time a line `batch` arrives on standard input and
+answers `flushed N` on standard output once the batch is exported, until standard input closes:
+a test drives it batch by batch, in step with a controller's manual clock, and an upgrade is a
+restart with another `--version`, as for a real agent.
 """
 import argparse
 import sys
@@ -48,6 +53,7 @@ def main():
     parser.add_argument("--batches", type=int, default=2)
     parser.add_argument("--records", type=int, default=10)
     parser.add_argument("--fail", default=None, help="the record type whose enrichment fails")
+    parser.add_argument("--serve", action="store_true", help="one batch per `batch` line on standard input")
     args = parser.parse_args()
 
     resource = Resource.create({
@@ -64,7 +70,7 @@ def main():
     enrichment_failures = meter.create_counter("agent.data.enrichment_failures_total")
     duration = meter.create_histogram("agent.data.processing_duration_seconds", unit="s")
 
-    for batch in range(args.batches):
+    def process(batch):
         for index in range(args.records):
             record_type = ("invoice", "order")[index % 2]
             with tracer.start_as_current_span("process_data_record") as span:
@@ -78,6 +84,18 @@ def main():
                 duration.record(0.01 * (index % 5 + 1), {"record.type": record_type})
         tracer_provider.force_flush()
         meter_provider.force_flush()
+
+    if args.serve:
+        batch = 0
+        for line in sys.stdin:
+            if line.strip() != "batch":
+                continue
+            process(batch)
+            batch += 1
+            print(f"flushed {batch}", flush=True)
+    else:
+        for batch in range(args.batches):
+            process(batch)
 
     tracer_provider.shutdown()
     meter_provider.shutdown()

@@ -8,8 +8,8 @@ import Foundation
 struct RolloutReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "The story of a rollout: timeline, current state, check verdicts.",
-        discussion: "Markdown for people and tickets; JSON (the rollout, its events, its health and each step's last verdicts) for tools."
+        abstract: "The story of a rollout: timeline, current state, check verdicts, exemplar failing spans.",
+        discussion: "Markdown for people and tickets; JSON (the rollout, its events, its health, each step's last verdicts and the exemplars) for tools."
     )
 
     enum Format: String, ExpressibleByArgument, CaseIterable {
@@ -29,7 +29,10 @@ struct RolloutReportCommand: AsyncParsableCommand {
         let health: RolloutHealthView = try await client.get("api/v1/rollouts/\(id)/health")
         let events: [AuditEventView] = try await client.get("api/v1/rollouts/\(id)/events")
         let evaluations: [RolloutEvaluation] = try await client.get("api/v1/rollouts/\(id)/evaluations")
-        let report = RolloutReport(rollout: health.rollout, events: events, health: health, steps: RolloutReport.lastEvaluations(evaluations))
+        let exemplars: [ExemplarView] = try await client.get("api/v1/rollouts/\(id)/exemplars")
+        let report = RolloutReport(
+            rollout: health.rollout, events: events, health: health, steps: RolloutReport.lastEvaluations(evaluations), exemplars: exemplars
+        )
         switch format {
         case .markdown: Printer.line(report.markdown)
         case .json: try Printer.json(report)
@@ -44,6 +47,8 @@ struct RolloutReport: Encodable {
     var health: RolloutHealthView
     /// Per step analysed, the last boundary judged: the verdicts (and decision) that sealed it.
     var steps: [RolloutEvaluation]
+    /// Failing spans kept as evidence for the `spans` checks, by cohort and check, oldest first.
+    var exemplars: [ExemplarView]
 
     static func lastEvaluations(_ evaluations: [RolloutEvaluation]) -> [RolloutEvaluation] {
         var last: [Int: RolloutEvaluation] = [:]
@@ -83,7 +88,25 @@ struct RolloutReport: Encodable {
         } else {
             lines += Self.verdictTable(health.checks)
         }
+        lines += ["", "## Exemplar failing spans", ""]
+        if exemplars.isEmpty {
+            lines.append("No failing spans kept: none reached a `spans` check of this rollout from its cohorts.")
+        } else {
+            lines += Self.exemplarTable(exemplars)
+        }
         return lines.joined(separator: "\n")
+    }
+
+    static func exemplarTable(_ exemplars: [ExemplarView]) -> [String] {
+        ["| cohort | check | agent | version | span | record.id | exception | trace id | span id |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+            + exemplars.map { exemplar in
+                let exception = [exemplar.exceptionType, exemplar.exceptionMessage ?? exemplar.statusMessage].compactMap { $0 }.joined(separator: ": ")
+                let cells = [
+                    exemplar.cohort, exemplar.check, exemplar.agent, exemplar.version ?? "—", exemplar.name, exemplar.recordID ?? "—",
+                    exception.isEmpty ? "—" : exception, "`\(exemplar.traceID)`", "`\(exemplar.spanID)`",
+                ]
+                return "| " + cells.map(cell).joined(separator: " | ") + " |"
+            }
     }
 
     static func verdictTable(_ verdicts: [CheckVerdict]) -> [String] {
@@ -96,6 +119,6 @@ struct RolloutReport: Encodable {
 
     /// Text safe inside a Markdown table cell.
     static func cell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|")
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ")
     }
 }

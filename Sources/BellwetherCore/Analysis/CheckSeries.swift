@@ -17,13 +17,17 @@ struct CheckSeries: Sendable {
     /// Fixed at the first fold from `historyTotals`, so every look weighs agents the same way.
     private(set) var history: AgentHistory?
 
+    /// Where a `spans` check's counts are (see `Check.spanKey`), computed once.
+    private let spanKey: String
+
     init(check: Check) {
         self.check = check
+        spanKey = check.spanKey ?? ""
     }
 
     mutating func add(_ sample: AgentSample, interval: Int) {
         guard let counts = eventCounts(of: sample) else {
-            if case .histogram(let metric, _) = check.kind, let histogram = sample.histograms[metric] {
+            if case .histogram(let metric, _) = check.kind, let histogram = sample.histograms[check.metricKey(metric)] {
                 while buckets.count <= interval { buckets.append([:]) }
                 buckets[interval][sample.agent] = buckets[interval][sample.agent].map { $0.adding(histogram) } ?? histogram
             }
@@ -45,13 +49,14 @@ struct CheckSeries: Sendable {
         case .ratio(let numerator, let denominator):
             // An OpenTelemetry counter is exported only once something was added to it, so a
             // missing numerator beside a present denominator means zero events.
-            guard let records = sample.counters[denominator] else { return nil }
-            return EventCounts(events: sample.counters[numerator] ?? 0, exposure: records)
+            guard let records = sample.counters[check.metricKey(denominator)] else { return nil }
+            return EventCounts(events: sample.counters[check.metricKey(numerator)] ?? 0, exposure: records)
         case .spans(let name, _):
-            guard let spans = sample.spans[name] else { return nil }
+            // A replay file may carry spans by name only, classified by whoever recorded them.
+            guard let spans = sample.spans[spanKey] ?? sample.spans[name] else { return nil }
             return EventCounts(events: spans.failed, exposure: spans.total)
         case .rate(let metric):
-            guard let increase = sample.counters[metric], let seconds = sample.coveredSeconds, seconds > 0 else { return nil }
+            guard let increase = sample.counters[check.metricKey(metric)], let seconds = sample.coveredSeconds, seconds > 0 else { return nil }
             return EventCounts(events: increase, exposure: seconds)
         case .histogram:
             return nil

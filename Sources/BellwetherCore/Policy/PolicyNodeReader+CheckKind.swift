@@ -26,7 +26,7 @@ extension PolicyNodeReader {
             let failedWhen = value(fields, "failedWhen", spanConditions)
             guard let name else { return nil }
             let conditions = failedWhen ?? []
-            return .spans(name: name, failedWhen: conditions.isEmpty ? [.statusError, .exception] : conditions)
+            return .spans(name: name, failedWhen: conditions.isEmpty ? SpanFailureCondition.policyDefault : conditions)
         case "histogram":
             let metric = value(fields, "metric", requiredLike: "metric: agent.data.processing_duration_seconds", text)
             let quantile = value(fields, "quantile", requiredLike: "quantile: 0.99", number)

@@ -52,7 +52,14 @@ public func buildApplication(
     var services: [any Service] = [
         FleetLoader(fleet: fleet),
         PeriodicService(interval: configuration.heartbeatFlushInterval, clock: clock) { await fleet.flushLoggingFailure() },
+        PeriodicService(interval: configuration.otlpFlushInterval, clock: clock) {
+            components.otlp.flushLoggingFailure(to: components.store, logger: logger)
+        },
         PeriodicService(interval: configuration.eventPollInterval, clock: clock) { bell.ring() },
+        PeriodicService(interval: configuration.telemetryPruneInterval, clock: clock) {
+            TelemetryRetention(store: components.store, retention: configuration.telemetryRetentionSeconds, now: components.now).pruneLoggingFailure()
+            components.otlp.forgetDepartedAgents(now: components.now().timeIntervalSince1970)
+        },
     ] + components.services
     if let otlp = configuration.otlpListen {
         // Last, so it stops first, with the main listener, before the final heartbeat flush.

@@ -48,5 +48,11 @@ extension ServerConfiguration {
             }
             silentAfterSeconds = seconds
         }
+        if let retention = settings.telemetryRetention {
+            guard let seconds = DurationParser.seconds(retention), seconds > 0 else {
+                throw ConfigurationError("--telemetry-retention '\(retention)' is not a duration: \(DurationParser.hint) (default: 6h)")
+            }
+            telemetryRetentionSeconds = seconds
+        }
     }
 }

@@ -37,6 +37,13 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var heartbeatBatchSize = 1_000
     /// How often a live event stream looks for transitions made elsewhere (by the control loop).
     public var eventPollInterval: Duration = .seconds(1)
+    /// How long stored telemetry (observations) is kept when no active rollout needs it longer
+    /// (`--telemetry-retention`, default 6 hours).
+    public var telemetryRetentionSeconds: Double = 6 * 3600
+    /// How often what the OTLP receiver holds (per-agent aggregates, exemplars) is written.
+    public var otlpFlushInterval: Duration = .seconds(1)
+    /// How often observations past retention are deleted, and departed agents forgotten.
+    public var telemetryPruneInterval: Duration = .seconds(60)
 
     public init() {}
 

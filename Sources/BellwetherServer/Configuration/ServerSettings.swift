@@ -24,10 +24,13 @@ public struct ServerSettings: Sendable, Hashable {
     public var deployBackoff: String?
     /// Runs per desired version, the first included.
     public var deployAttempts: Int?
+    /// How long observations are kept, a duration such as `6h`.
+    public var telemetryRetention: String?
 
     public init(
         database: String? = nil, listen: String? = nil, otlpListen: String? = nil, adminToken: String? = nil,
-        agentToken: String? = nil, heartbeatSeconds: Int? = nil, silentAfter: String? = nil, otlpAgentFallback: String? = nil
+        agentToken: String? = nil, heartbeatSeconds: Int? = nil, silentAfter: String? = nil, otlpAgentFallback: String? = nil,
+        telemetryRetention: String? = nil
     ) {
         self.database = database
         self.listen = listen
@@ -37,6 +40,7 @@ public struct ServerSettings: Sendable, Hashable {
         self.heartbeatSeconds = heartbeatSeconds
         self.silentAfter = silentAfter
         self.otlpAgentFallback = otlpAgentFallback
+        self.telemetryRetention = telemetryRetention
     }
 
     /// The tokens, from `BELLWETHER_ADMIN_TOKEN` and `BELLWETHER_AGENT_TOKEN`; an empty variable
@@ -51,7 +55,7 @@ public struct ServerSettings: Sendable, Hashable {
     /// The keys a `--config` file may hold, each named as its flag is, in camel case.
     static let fileKeys = [
         "db", "listen", "otlpListen", "adminToken", "agentToken", "heartbeatSeconds", "silentAfter", "otlpAgentFallback",
-        "deployCommand", "deployConcurrency", "deployTimeout", "deployBackoff", "deployAttempts",
+        "telemetryRetention", "deployCommand", "deployConcurrency", "deployTimeout", "deployBackoff", "deployAttempts",
     ] + PrometheusSourceSettings.fileKeys
 
     /// Reads a `--config` file: a YAML mapping of `fileKeys`. `path` only labels the errors.
@@ -81,6 +85,7 @@ public struct ServerSettings: Sendable, Hashable {
             case "agentToken": settings.agentToken = value
             case "silentAfter": settings.silentAfter = value
             case "otlpAgentFallback": settings.otlpAgentFallback = value
+            case "telemetryRetention": settings.telemetryRetention = value
             case "deployCommand": settings.deployCommand = value
             case "deployTimeout": settings.deployTimeout = value
             case "deployBackoff": settings.deployBackoff = value
@@ -112,7 +117,8 @@ public struct ServerSettings: Sendable, Hashable {
             agentToken: agentToken ?? fallback.agentToken,
             heartbeatSeconds: heartbeatSeconds ?? fallback.heartbeatSeconds,
             silentAfter: silentAfter ?? fallback.silentAfter,
-            otlpAgentFallback: otlpAgentFallback ?? fallback.otlpAgentFallback
+            otlpAgentFallback: otlpAgentFallback ?? fallback.otlpAgentFallback,
+            telemetryRetention: telemetryRetention ?? fallback.telemetryRetention
         )
         merged.prometheus = prometheus.over(fallback.prometheus)
         merged.deployCommand = deployCommand ?? fallback.deployCommand

@@ -46,9 +46,11 @@ extension ServerComponents {
         }
         if let manual = clock as? ManualClock {
             let fleet = components.fleet
+            let otlp = components.otlp
             components.clock = ClockControl { seconds in
-                // Heartbeats heard so far must be in the store before the loop looks at the fleet.
+                // Heartbeats and telemetry heard so far must be in the store before the loop looks.
                 try await fleet.flush()
+                try otlp.flush(to: store)
                 manual.advance(by: seconds)
                 var report = await controller.tick()
                 // The answer says where every recent rollout stands now, read from the store, not

@@ -4,13 +4,15 @@ import Hummingbird
 /// Answers every refusal of an OTLP endpoint as the OTLP/HTTP specification says: the status
 /// code, and a `google.rpc.Status` body in the request's encoding (protobuf unless it sent JSON),
 /// whether the refusal came from the payload, the size limit, the token check or readiness.
-/// A 503 carries `Retry-After`, which exporters honour; 4xx are permanent and never retried.
+/// A 503 or 429 carries `Retry-After`, which exporters honour; other 4xx are permanent and never retried.
 struct OTLPErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let error as OTLPRequestError {
-            return try Self.answer(HTTPResponse.Status(code: error.statusCode), error.description, request, context)
+            var response = try Self.answer(HTTPResponse.Status(code: error.statusCode), error.description, request, context)
+            if let seconds = error.retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+            return response
         } catch let error as APIError {
             var response = try Self.answer(error.status, error.message, request, context)
             if error.status == .serviceUnavailable { response.headers[.retryAfter] = "1" }

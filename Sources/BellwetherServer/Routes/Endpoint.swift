@@ -11,14 +11,14 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
     case opamp
     case listRollouts, startRollout, getRollout
     case pauseRollout, resumeRollout, promoteRollout, abortRollout, rollbackRollout
-    case rolloutEvents, rolloutHealth, rolloutEvaluations, rolloutDeployments
+    case rolloutEvents, rolloutHealth, rolloutEvaluations, rolloutDeployments, rolloutExemplars
     case listAgents
     case advanceClock
     case dashboard, dashboardScript, dashboardStyle, dashboardSignInForm, dashboardSignIn, dashboardSignOut, createSignInLink
 
     public var method: HTTPRequest.Method {
         switch self {
-        case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .rolloutEvaluations, .rolloutDeployments, .listAgents,
+        case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .rolloutEvaluations, .rolloutDeployments, .rolloutExemplars, .listAgents,
              .dashboard, .dashboardScript, .dashboardStyle, .dashboardSignInForm: .get
         case .heartbeat, .observations, .otlpMetrics, .otlpTraces, .opamp, .startRollout, .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout, .advanceClock,
              .dashboardSignIn, .dashboardSignOut, .createSignInLink: .post
@@ -43,6 +43,7 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
         case .rolloutHealth: "/api/v1/rollouts/{id}/health"
         case .rolloutEvaluations: "/api/v1/rollouts/{id}/evaluations"
         case .rolloutDeployments: "/api/v1/rollouts/{id}/deployments"
+        case .rolloutExemplars: "/api/v1/rollouts/{id}/exemplars"
         case .listAgents: "/api/v1/agents"
         case .advanceClock: "/api/v1/clock/advance"
         case .dashboard: "/"

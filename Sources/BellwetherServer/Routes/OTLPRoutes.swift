@@ -5,33 +5,44 @@ import SwiftProtobuf
 
 /// The embedded OTLP/HTTP receiver: `POST /v1/metrics` and `POST /v1/traces`, protobuf or JSON,
 /// compressed or not, with the agent token when one is configured (exporters send it with
-/// `OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<token>`). What agents report becomes
-/// observations in the store, read by the control loop through `EmbeddedMetricSource`.
+/// `OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<token>`). What agents report is held by
+/// the receiver as per-agent aggregates and stored every flush interval (`OTLPReceiver.flush`),
+/// read by the control loop through `EmbeddedMetricSource`.
 enum OTLPRoutes {
     static func routes<Context: RequestContext>(configuration: ServerConfiguration, components: ServerComponents) -> RouteCollection<Context> {
         let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
         let routes = EndpointRoutes<Context>(access: .agent, tokens: tokens, fleet: components.fleet, errors: OTLPErrorMiddleware())
         let receiver = components.otlp
+        let checks = ActiveRolloutChecks(store: components.store)
         routes.on(.otlpMetrics) { request, _ in
-            try await receive(request, components) { try receiver.receiveMetrics($0, encoding: $1, coding: $2, at: $3) }
+            try await receive(request, components, checks) { try receiver.receiveMetrics($0, encoding: $1, coding: $2, at: $3) }
         }
         routes.on(.otlpTraces) { request, _ in
-            try await receive(request, components) { try receiver.receiveTraces($0, encoding: $1, coding: $2, at: $3) }
+            try await receive(request, components, checks) { try receiver.receiveTraces($0, encoding: $1, coding: $2, at: $3) }
         }
         return routes.collection
     }
 
-    /// One export: formats checked, body read under the limit, decoded and accumulated by
-    /// `accept`, observations stored, answered in the request's encoding.
+    /// One export: formats checked, admitted under the in-flight budget (429 past it), body read
+    /// under the limit, decoded and accumulated by
+    /// `accept` under the active rollouts' checks, observations and the exemplars it attributes
+    /// held for the next flush, answered in the request's encoding.
     private static func receive<Answer: SwiftProtobuf.Message>(
-        _ request: Request, _ components: ServerComponents,
+        _ request: Request, _ components: ServerComponents, _ checks: ActiveRolloutChecks,
         _ accept: (_ body: [UInt8], OTLPEncoding, ContentCoding, _ time: Double) throws -> OTLPReceiver.Receipt<Answer>
     ) async throws -> OTLPResponse<Answer> {
         let (encoding, coding) = try formats(of: request)
+        let admission = components.otlp.admission
         let limit = components.otlp.settings.bodyLimit
+        var ticket = try admission.admit(bytes: min(request.headers[.contentLength].flatMap { Int($0) } ?? 0, limit))
+        defer { admission.release(ticket) }
         let body = try await request.bytes(upTo: limit, refusing: OTLPRequestError.tooLarge(limit: limit))
-        let receipt = try accept(body, encoding, coding, components.now().timeIntervalSince1970)
-        try components.store.recordObservations(receipt.observations)
+        try admission.grow(&ticket, to: body.count)
+        components.otlp.use(try checks.current())
+        let time = components.now().timeIntervalSince1970
+        let receipt = try accept(body, encoding, coding, time)
+        let exemplars = await ExemplarAttribution.exemplars(receipt.failing, receivedAt: time, fleet: components.fleet)
+        components.otlp.hold(receipt.observations, exemplars: exemplars)
         return OTLPResponse(message: receipt.response, encoding: encoding)
     }
 

@@ -50,6 +50,12 @@ enum RolloutRoutes {
             _ = try store.rollout(id: id)
             return JSONResponse(try store.evaluations(rolloutID: id))
         }
+        // The failing spans kept as evidence for the rollout's checks, per cohort, oldest first.
+        routes.on(.rolloutExemplars) { request, context in
+            let id = try request.rolloutID(context)
+            _ = try store.rollout(id: id)
+            return JSONResponse(try store.exemplars(rolloutID: id).map(ExemplarView.init))
+        }
         return routes.collection
     }
 }

@@ -9,8 +9,9 @@ import BellwetherCore
 ///   changed `start_time_unix_nano` (or a lower value) is a reset whose new value is all increase
 ///   (a restarted agent's counter that has already passed its old value is still seen as a reset);
 /// - **delta** points are increases already;
-/// - series with different attributes (`record.type=invoice`, `record.type=order`) add up; a check
-///   that filters by attribute is a later step;
+/// - series with different attributes (`record.type=invoice`, `record.type=order`) add up; the
+///   series a check's `filter` selects (`checks.metricFilters`) also add up to a total of their
+///   own, reported under `Check.metricKey` (`name{record.type="invoice"}`);
 /// - the first point of a series counts in full: OpenTelemetry exports a series only once
 ///   something was recorded in it, and a total restarted with the receiver (the running totals
 ///   live in memory) is seen by the engine as a counter reset, which counts its value from zero.
@@ -21,8 +22,11 @@ import BellwetherCore
 /// counts twice.
 public struct MetricAccumulator: Sendable {
     public var attribution: AgentAttribution
+    public var checks = TelemetryChecks()
     private var counters = SeriesTotals<Double>()
     private var histograms = SeriesTotals<HistogramCounts>()
+    /// When each agent last sent a point, by the receiver's clock: who may be forgotten.
+    private var lastSeen: [String: Double] = [:]
 
     public init(attribution: AgentAttribution = AgentAttribution()) {
         self.attribution = attribution
@@ -39,6 +43,7 @@ public struct MetricAccumulator: Sendable {
                 summary.unattributed += resourceMetrics.scopeMetrics.reduce(0) { $0 + $1.metrics.reduce(0) { $0 + $1.pointCount } }
                 continue
             }
+            lastSeen[identity.agent] = time
             touched.update(identity.agent, initial: AgentTouch()) { touch in
                 touch.version = identity.version ?? touch.version
                 for scopeMetrics in resourceMetrics.scopeMetrics {
@@ -63,6 +68,23 @@ public struct MetricAccumulator: Sendable {
         return (observations, summary)
     }
 
+    /// Forgets the series and totals of agents that sent nothing since `time`, so agents that
+    /// come and go (autoscaling, renamed hosts) do not grow the controller's memory for ever.
+    /// One that comes back starts a new running total, which the engine reads as a counter
+    /// reset, as after a controller restart. Returns the agents forgotten.
+    @discardableResult
+    public mutating func forget(silentSince time: Double) -> Set<String> {
+        let gone = Set(lastSeen.filter { $0.value < time }.keys)
+        guard !gone.isEmpty else { return [] }
+        for agent in gone { lastSeen[agent] = nil }
+        counters.remove(agents: gone)
+        histograms.remove(agents: gone)
+        return gone
+    }
+
+    /// Agents whose series the accumulator holds.
+    public var agentCount: Int { lastSeen.count }
+
     /// What one request changed for one agent.
     private struct AgentTouch {
         var version: String?
@@ -77,22 +99,22 @@ public struct MetricAccumulator: Sendable {
                 summary.reject("\(metric.name): aggregation temporality unspecified", count: sum.dataPoints.count)
                 return
             }
-            let changed = counters.add(
-                sum.dataPoints, metric: metric.name, agent: agent, cumulative: cumulative,
+            counters.add(
+                sum.dataPoints, metric: metric.name, agent: agent, cumulative: cumulative, filters: checks.metricFilters[metric.name] ?? [],
                 value: { point in point.number.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } },
-                problem: "a monotonic sum must be a finite number ≥ 0", summary: &summary
+                problem: "a monotonic sum must be a finite number ≥ 0", summary: &summary, changed: &touch.counters
             )
-            if changed { touch.counters.insert(metric.name) }
         case .histogram(let histogram):
             guard let cumulative = histogram.aggregationTemporality.isCumulative else {
                 summary.reject("\(metric.name): aggregation temporality unspecified", count: histogram.dataPoints.count)
                 return
             }
-            let changed = histograms.add(
-                histogram.dataPoints, metric: metric.name, agent: agent, cumulative: cumulative, value: \.counts,
-                problem: "bucket_counts must have one more entry than increasing, finite explicit_bounds", summary: &summary
+            histograms.add(
+                histogram.dataPoints, metric: metric.name, agent: agent, cumulative: cumulative,
+                filters: checks.metricFilters[metric.name] ?? [], value: \.counts,
+                problem: "bucket_counts must have one more entry than increasing, finite explicit_bounds",
+                summary: &summary, changed: &touch.histograms
             )
-            if changed { touch.histograms.insert(metric.name) }
         default:
             summary.ignored += metric.pointCount
         }

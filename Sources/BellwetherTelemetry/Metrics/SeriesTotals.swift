@@ -10,17 +10,26 @@ struct SeriesTotals<Value: CumulativeValue>: Sendable {
     private var series: [SeriesKey: Last] = [:]
     private var totals: [AgentMetric: Value] = [:]
 
+    /// Forgets every series and total of `agents`.
+    mutating func remove(agents: Set<String>) {
+        guard !agents.isEmpty else { return }
+        series = series.filter { !agents.contains($0.key.agent) }
+        totals = totals.filter { !agents.contains($0.key.agent) }
+    }
+
+    var isEmpty: Bool { series.isEmpty && totals.isEmpty }
+
     func total(agent: String, metric: String) -> Value? {
         totals[AgentMetric(agent: agent, metric: metric)]
     }
 
-    /// Adds the points of one metric to `agent`'s total; `value` reads a point, nil when invalid
-    /// (rejected with `problem`). Returns whether the total changed.
+    /// Adds the points of one metric to `agent`'s total, and those a filter selects to the
+    /// filter's total; `value` reads a point, nil when invalid (rejected with `problem`). Inserts
+    /// the names of the totals that changed into `changed`.
     mutating func add<Point: SeriesPoint>(
-        _ points: [Point], metric: String, agent: String, cumulative: Bool,
-        value: (Point) -> Value?, problem: String, summary: inout IngestSummary
-    ) -> Bool {
-        var changed = false
+        _ points: [Point], metric: String, agent: String, cumulative: Bool, filters: [TelemetryChecks.MetricFilter],
+        value: (Point) -> Value?, problem: String, summary: inout IngestSummary, changed: inout Set<String>
+    ) {
         for point in points {
             guard point.flags & 1 == 0 else {
                 summary.ignored += 1
@@ -35,12 +44,18 @@ struct SeriesTotals<Value: CumulativeValue>: Sendable {
                 summary.ignored += 1
                 continue
             }
-            let total = AgentMetric(agent: agent, metric: metric)
-            totals[total] = totals[total].map { $0.adding(increase) } ?? increase
-            changed = true
+            addToTotal(increase, agent: agent, name: metric, changed: &changed)
+            for filter in filters where point.attributes.match(filter.filter) {
+                addToTotal(increase, agent: agent, name: filter.key, changed: &changed)
+            }
             summary.accepted += 1
         }
-        return changed
+    }
+
+    private mutating func addToTotal(_ increase: Value, agent: String, name: String, changed: inout Set<String>) {
+        let total = AgentMetric(agent: agent, metric: name)
+        totals[total] = totals[total].map { $0.adding(increase) } ?? increase
+        changed.insert(name)
     }
 
     /// The increase a point adds, nil for a resend of a point already counted.

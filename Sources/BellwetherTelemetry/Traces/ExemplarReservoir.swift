@@ -1,3 +1,5 @@
+import BellwetherCore
+
 /// The latest failing spans per agent and span name, at most `capacity` each: recent evidence is
 /// what an operator looking at a rollout wants, and the bound keeps a failing fleet from growing
 /// the controller's memory.
@@ -32,6 +34,15 @@ public struct ExemplarReservoir: Sendable {
         }
         rings[key] = ring
     }
+
+    /// Drops the exemplars of `agents`.
+    mutating func remove(agents: Set<String>) {
+        guard !agents.isEmpty else { return }
+        rings = rings.filter { !agents.contains($0.key.agent) }
+    }
+
+    /// Agents with exemplars kept.
+    public var agentCount: Int { Set(rings.keys.map(\.agent)).count }
 
     /// An agent's kept exemplars of one span name, oldest first.
     public func exemplars(agent: String, name: String) -> [FailingSpanExemplar] {

@@ -1,17 +1,12 @@
 import BellwetherCore
 
 /// Decides whether a span failed, by the conditions of a policy's `spans` check (`failedWhen`).
-/// A span fails when any one condition holds.
+/// A span fails when any one condition holds. The default is a policy's: status ERROR or a
+/// recorded exception.
 public struct SpanClassifier: Sendable, Hashable {
-    /// What the product's users mark failures with: status ERROR, a recorded exception, or
-    /// `data.incomplete=true` on a record that came out incomplete.
-    public static let defaultConditions: [SpanFailureCondition] = [
-        .statusError, .exception, .attribute(key: "data.incomplete", value: .bool(true)),
-    ]
-
     public var conditions: [SpanFailureCondition]
 
-    public init(conditions: [SpanFailureCondition] = Self.defaultConditions) {
+    public init(conditions: [SpanFailureCondition] = SpanFailureCondition.policyDefault) {
         self.conditions = conditions
     }
 

@@ -1,5 +1,3 @@
-import Foundation
-
 /// One failing span kept as evidence: enough to find the trace in a tracing backend (trace and
 /// span id in hex) and to see at a glance what went wrong (the record, the exception).
 public struct FailingSpanExemplar: Sendable, Hashable, Codable {
@@ -16,8 +14,11 @@ public struct FailingSpanExemplar: Sendable, Hashable, Codable {
     /// The span's attributes as text (such as `record.id`), at most `attributeLimit` of them.
     public var attributes: [String: String]
 
-    static let attributeLimit = 32
-    static let valueLimit = 256
+    /// The record the span processed (its `record.id` attribute), what an operator looks up first.
+    public var recordID: String? { attributes["record.id"] }
+
+    public static let attributeLimit = 32
+    public static let valueLimit = 256
 
     public init(
         agent: String, version: String?, traceID: String, spanID: String, name: String, time: Double,
@@ -36,30 +37,8 @@ public struct FailingSpanExemplar: Sendable, Hashable, Codable {
         self.attributes = attributes
     }
 
-    /// The exemplar of `span`, its text bounded so a hostile span cannot fill the controller.
-    init(_ span: OTLPSpan, identity: AgentIdentity) {
-        let exception = span.events.last { $0.name == "exception" }
-        func attribute(_ key: String) -> String? {
-            exception?.attributes.first { $0.key == key }.map { Self.bounded($0.value.text) }
-        }
-        self.init(
-            agent: identity.agent,
-            version: identity.version,
-            traceID: HexIdentifier.string(span.traceID),
-            spanID: HexIdentifier.string(span.spanID),
-            name: Self.bounded(span.name),
-            time: Double(span.endTimeUnixNano) / 1e9,
-            statusMessage: span.status.message.isEmpty ? nil : Self.bounded(span.status.message),
-            exceptionType: attribute("exception.type"),
-            exceptionMessage: attribute("exception.message"),
-            attributes: Dictionary(
-                span.attributes.prefix(Self.attributeLimit).map { (Self.bounded($0.key), Self.bounded($0.value.text)) },
-                uniquingKeysWith: { _, last in last }
-            )
-        )
-    }
-
-    private static func bounded(_ text: String) -> String {
+    /// `text` cut to `valueLimit` characters, so a hostile span cannot fill the controller.
+    public static func bounded(_ text: String) -> String {
         text.count <= valueLimit ? text : String(text.prefix(valueLimit)) + "…"
     }
 }
