@@ -21,7 +21,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var silentAfterSeconds: Double?
     public var limits = RequestLimits()
     /// The OTLP receiver: its body limit (64 MiB once decompressed), the agent fallback
-    /// attribute, which spans count as failed, how many exemplars it keeps.
+    /// attribute, its in-flight budget (429 past it), when silent agents are forgotten.
     public var otlp = OTLPReceiver.Settings()
     /// How long heartbeats wait in memory before one transaction writes them all.
     public var heartbeatFlushInterval: Duration = .milliseconds(100)
