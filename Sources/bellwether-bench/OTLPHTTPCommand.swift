@@ -131,7 +131,7 @@ struct OTLPHTTPCommand: AsyncParsableCommand {
                 while clock.now < deadline {
                     try? await Task.sleep(until: min(clock.now + .seconds(sampleSeconds), deadline), clock: clock)
                     let now = clock.now, usage = serverUsage(), counts = tally.counts
-                    print(row(unit, elapsed: now - start, since: now - last.time, requests: counts.ok - last.requests, perRequest: perRequest, counts: counts, usage: usage, previous: last.usage))
+                    print(row(unit, unit, elapsed: now - start, since: now - last.time, requests: counts.ok - last.requests, perRequest: perRequest, counts: counts, usage: usage, previous: last.usage))
                     last = (now, usage, counts.ok)
                 }
             }
@@ -139,18 +139,18 @@ struct OTLPHTTPCommand: AsyncParsableCommand {
         }
         let elapsed = clock.now - start
         let counts = tally.counts
-        print(row("**\(unit), whole run**", elapsed: elapsed, since: elapsed, requests: counts.ok, perRequest: perRequest, counts: counts, usage: nil, previous: nil))
+        print(row("**whole run**", unit, elapsed: elapsed, since: elapsed, requests: counts.ok, perRequest: perRequest, counts: counts, usage: nil, previous: nil))
         return Double(counts.ok * perRequest) / elapsed.seconds
     }
 
     private func row(
-        _ unit: String, elapsed: Duration, since: Duration, requests: Int, perRequest: Int,
+        _ label: String, _ unit: String, elapsed: Duration, since: Duration, requests: Int, perRequest: Int,
         counts: (ok: Int, refused: Int, failed: Int), usage: ProcessUsage?, previous: ProcessUsage?
     ) -> String {
         let rate = Double(requests) / since.seconds
         let cpu = zip2(usage, previous).map { String(format: "%.2f", ($0.cpuSeconds - $1.cpuSeconds) / since.seconds) } ?? "—"
         let rss = usage.map { String(format: "%.0f", $0.residentMiB) } ?? "—"
-        return "| \(unit) | \(String(format: "%.0f", elapsed.seconds)) | \(Int(rate * Double(perRequest))) \(unit)/s | \(Int(rate)) | \(counts.refused) | \(counts.failed) | \(cpu) | \(rss) |"
+        return "| \(label) | \(String(format: "%.0f", elapsed.seconds)) | \(Int(rate * Double(perRequest))) \(unit)/s | \(Int(rate)) | \(counts.refused) | \(counts.failed) | \(cpu) | \(rss) |"
     }
 
     private func zip2<A, B>(_ a: A?, _ b: B?) -> (A, B)? {

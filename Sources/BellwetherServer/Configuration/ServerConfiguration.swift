@@ -23,7 +23,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var silentAfterSeconds: Double?
     public var limits = RequestLimits()
     /// The OTLP receiver: its body limit (64 MiB once decompressed), the agent fallback
-    /// attribute, which spans count as failed, how many exemplars it keeps.
+    /// attribute, its in-flight budget (429 past it), when silent agents are forgotten.
     public var otlp = OTLPReceiver.Settings()
     /// Where the control loop reads telemetry when it is not the embedded store (docs/scale.md).
     public var prometheus: PrometheusSettings?
