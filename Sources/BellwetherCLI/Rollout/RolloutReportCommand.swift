@@ -25,11 +25,7 @@ struct RolloutReportCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
 
     func run() async throws {
-        let client = try options.client()
-        let health: RolloutHealthView = try await client.get("api/v1/rollouts/\(id)/health")
-        let events: [AuditEventView] = try await client.get("api/v1/rollouts/\(id)/events")
-        let evaluations: [RolloutEvaluation] = try await client.get("api/v1/rollouts/\(id)/evaluations")
-        let report = RolloutReport(rollout: health.rollout, events: events, health: health, steps: RolloutReport.lastEvaluations(evaluations))
+        let report = try await RolloutReport.fetch(id, from: options.client())
         switch format {
         case .markdown: Printer.line(report.markdown)
         case .json: try Printer.json(report)
@@ -44,6 +40,14 @@ struct RolloutReport: Encodable {
     var health: RolloutHealthView
     /// Per step analysed, the last boundary judged: the verdicts (and decision) that sealed it.
     var steps: [RolloutEvaluation]
+
+    /// Reads everything the report tells from the controller (also used by `bellwether demo`).
+    static func fetch(_ id: String, from client: BellwetherClient) async throws -> RolloutReport {
+        let health: RolloutHealthView = try await client.get("api/v1/rollouts/\(id)/health")
+        let events: [AuditEventView] = try await client.get("api/v1/rollouts/\(id)/events")
+        let evaluations: [RolloutEvaluation] = try await client.get("api/v1/rollouts/\(id)/evaluations")
+        return RolloutReport(rollout: health.rollout, events: events, health: health, steps: lastEvaluations(evaluations))
+    }
 
     static func lastEvaluations(_ evaluations: [RolloutEvaluation]) -> [RolloutEvaluation] {
         var last: [Int: RolloutEvaluation] = [:]
