@@ -118,7 +118,7 @@ public final class FleetSimulator: Sendable {
 
     private func heartbeats(_ cell: AgentCell, phase: Double) async {
         var interval = 15.0
-        var next = clock.now.addingTimeInterval(phase * min(interval, 5))
+        var next = clock.now.addingTimeInterval(phase * interval)
         while !Task.isCancelled {
             do { try await clock.sleep(until: next) } catch { return }
             let now = clock.now.timeIntervalSince1970
