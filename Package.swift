@@ -89,11 +89,21 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The simulated fleet of `bellwether demo` and `bellwether sim`: a pure, seeded model of
+        // each agent and a thin URLSession adapter speaking heartbeats and OTLP/HTTP protobuf.
+        .target(
+            name: "BellwetherFleetSim",
+            dependencies: [
+                "BellwetherCore", "BellwetherAPI", "BellwetherTelemetry", "BellwetherScenarios",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The command-line surface; command bodies call library code and do no work themselves.
         .target(
             name: "BellwetherCLI",
             dependencies: [
-                "BellwetherCore", "BellwetherStore", "BellwetherAPI", "BellwetherServer",
+                "BellwetherCore", "BellwetherStore", "BellwetherAPI", "BellwetherServer", "BellwetherFleetSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -129,6 +139,7 @@ let package = Package(
             dependencies: ["BellwetherOpAMP", "BellwetherCore", "BellwetherTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "BellwetherFleetSimTests", dependencies: ["BellwetherFleetSim", "BellwetherCore", "BellwetherTelemetry"], swiftSettings: swiftSettings),
         .testTarget(name: "BellwetherStoreTests", dependencies: ["BellwetherStore", "BellwetherTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BellwetherControllerTests",

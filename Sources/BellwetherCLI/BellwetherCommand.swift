@@ -12,7 +12,9 @@ public struct BellwetherCommand: AsyncParsableCommand {
             """,
         version: BellwetherVersion.current,
         subcommands: [
+            DemoCommand.self,
             ServeCommand.self,
+            SimCommand.self,
             RolloutCommand.self,
             AgentsCommand.self,
             PolicyCommand.self,

@@ -9,24 +9,24 @@ import Foundation
 /// about n·p steps: failure probabilities here are a few percent at most.
 extension RandomNumberGenerator {
     /// Uniform in the open interval (0, 1): safe to take the log of.
-    mutating func openUnit() -> Double {
+    public mutating func openUnit() -> Double {
         (Double(next() >> 11) + 0.5) * 0x1p-53
     }
 
     /// Standard normal, by Box–Muller (one of the pair is discarded to keep draws stateless).
-    mutating func standardNormal() -> Double {
+    public mutating func standardNormal() -> Double {
         let radius = (-2 * log(openUnit())).squareRoot()
         return radius * cos(2 * Double.pi * openUnit())
     }
 
     /// A lognormal factor with mean 1: exp(σZ − σ²/2). Spreads a quantity over orders of
     /// magnitude at σ ≈ 1 without changing its fleet-wide average.
-    mutating func lognormalFactor(sigma: Double) -> Double {
+    public mutating func lognormalFactor(sigma: Double) -> Double {
         guard sigma > 0 else { return 1 }
         return exp(sigma * standardNormal() - sigma * sigma / 2)
     }
 
-    mutating func poisson(mean: Double) -> Int {
+    public mutating func poisson(mean: Double) -> Int {
         guard mean > 0 else { return 0 }
         if mean < 10 {
             let limit = exp(-mean)
@@ -58,7 +58,7 @@ extension RandomNumberGenerator {
     }
 
     /// Binomial(trials, probability), by skipping geometric gaps between successes.
-    mutating func binomial(trials: Int, probability: Double) -> Int {
+    public mutating func binomial(trials: Int, probability: Double) -> Int {
         guard trials > 0, probability > 0 else { return 0 }
         guard probability < 1 else { return trials }
         let logFailure = log1p(-probability)

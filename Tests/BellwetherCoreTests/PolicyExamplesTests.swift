@@ -3,8 +3,8 @@ import Testing
 @testable import BellwetherCore
 
 @Suite struct PolicyExamplesTests {
-    @Test func thereAreTheThreeDocumentedExamples() throws {
-        #expect(try examplePolicyFiles().map(\.lastPathComponent) == ["conservative.yaml", "enrichment-canary.yaml", "hotfix.yaml"])
+    @Test func thereAreTheFourDocumentedExamples() throws {
+        #expect(try examplePolicyFiles().map(\.lastPathComponent) == ["conservative.yaml", "demo-canary.yaml", "enrichment-canary.yaml", "hotfix.yaml"])
     }
 
     @Test(arguments: try examplePolicyFiles())
@@ -31,6 +31,18 @@ import Testing
         #expect(policy.analysis.checks[2].kind == .histogram(metric: "agent.data.processing_duration_seconds", quantile: 0.99))
         #expect(policy.analysis.checks[2].onFail == .halt)
         #expect(policy.notify == [.webhook(url: "https://hooks.example.invalid/bellwether", secret: nil, format: .json)])
+    }
+
+    /// `bellwether demo`'s policy: enrichment-canary's four checks, on steps whose first cohort is
+    /// big enough (20 of 200 agents) for every check to reach a verdict within its bake.
+    @Test func demoCanaryHasEnrichmentCanarysChecksOnStepsAFleetOf200CanJudge() throws {
+        let policy = try decodeExample("demo-canary")
+        let design = try decodeExample("enrichment-canary")
+        #expect(policy.analysis.checks == design.analysis.checks)
+        #expect(policy.steps.map(\.percent) == [10, 25, 50, 100])
+        #expect(policy.steps.allSatisfy { $0.percent == 100 || $0.bakeSeconds == 600 })
+        #expect(policy.stratifyBy == "region")
+        #expect(policy.steps[0].percent * 200 / 100 >= 10)
     }
 
     @Test func conservativeStratifiesByRegionAndHaltsOnLatency() throws {

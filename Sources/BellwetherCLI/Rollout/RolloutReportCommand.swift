@@ -25,14 +25,7 @@ struct RolloutReportCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
 
     func run() async throws {
-        let client = try options.client()
-        let health: RolloutHealthView = try await client.get("api/v1/rollouts/\(id)/health")
-        let events: [AuditEventView] = try await client.get("api/v1/rollouts/\(id)/events")
-        let evaluations: [RolloutEvaluation] = try await client.get("api/v1/rollouts/\(id)/evaluations")
-        let exemplars: [ExemplarView] = try await client.get("api/v1/rollouts/\(id)/exemplars")
-        let report = RolloutReport(
-            rollout: health.rollout, events: events, health: health, steps: RolloutReport.lastEvaluations(evaluations), exemplars: exemplars
-        )
+        let report = try await RolloutReport.fetch(id, from: options.client())
         switch format {
         case .markdown: Printer.line(report.markdown)
         case .json: try Printer.json(report)
@@ -49,6 +42,15 @@ struct RolloutReport: Encodable {
     var steps: [RolloutEvaluation]
     /// Failing spans kept as evidence for the `spans` checks, by cohort and check, oldest first.
     var exemplars: [ExemplarView]
+
+    /// Reads everything the report tells from the controller (also used by `bellwether demo`).
+    static func fetch(_ id: String, from client: BellwetherClient) async throws -> RolloutReport {
+        let health: RolloutHealthView = try await client.get("api/v1/rollouts/\(id)/health")
+        let events: [AuditEventView] = try await client.get("api/v1/rollouts/\(id)/events")
+        let evaluations: [RolloutEvaluation] = try await client.get("api/v1/rollouts/\(id)/evaluations")
+        let exemplars: [ExemplarView] = try await client.get("api/v1/rollouts/\(id)/exemplars")
+        return RolloutReport(rollout: health.rollout, events: events, health: health, steps: lastEvaluations(evaluations), exemplars: exemplars)
+    }
 
     static func lastEvaluations(_ evaluations: [RolloutEvaluation]) -> [RolloutEvaluation] {
         var last: [Int: RolloutEvaluation] = [:]

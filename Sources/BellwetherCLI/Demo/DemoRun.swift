@@ -1,0 +1,143 @@
+import BellwetherAPI
+import BellwetherCore
+import BellwetherFleetSim
+import BellwetherServer
+import BellwetherStore
+import Foundation
+import Logging
+
+/// `bellwether demo` as a value: the embedded controller on a free loopback port, the simulated
+/// fleet, one canary rollout of a version that behaves as the scenario says, narrated until the
+/// controller has decided, then the rollout report. Controller and fleet share one `ScaledClock`,
+/// so a 10-minute bake passes in ten seconds at `--speed 60` while the decision path runs exactly
+/// as in real time. Tests run it in-process.
+struct DemoRun: Sendable {
+    static let stableVersion = "2.3.1"
+    static let targetVersion = "2.4.0"
+
+    var agents = 200
+    var speed = 60.0
+    var scenario = FleetScenario.silentKiller
+    var databasePath: String?
+    var keepRunning = false
+    var seed: UInt64 = 1
+    var policyPath = "policies/demo-canary.yaml"
+    var print: @Sendable (String) -> Void = Printer.line
+    /// Tests set this to run controller and fleet on a `ManualClock` moved this many seconds at a
+    /// time once every agent's requests are answered, so how busy the machine is cannot change
+    /// what the controller sees; the demo itself runs on a `ScaledClock` at `speed`.
+    var lockstep: Double?
+    /// When the demo stops watching: by default once the rollout is finished or halted for a human.
+    var settled: @Sendable (RolloutView) -> Bool = { DemoExpectation.isSettled($0.state.phase) }
+
+    struct Outcome: Sendable {
+        var rollout: RolloutView
+        /// Nil when the controller decided as the scenario expects.
+        var unmet: String?
+        var report: String
+    }
+
+    func run() async throws -> Outcome {
+        let yaml = try CommandFailure.reading(policyPath) { try String(contentsOfFile: $0, encoding: .utf8) }
+        let policy: Policy
+        do {
+            policy = try PolicyDecoder.decode(yaml: yaml, file: policyPath)
+        } catch {
+            throw CommandFailure.badInput(error.diagnostics.map(\.description).joined(separator: "\n"))
+        }
+        let temporary = databasePath == nil
+            ? FileManager.default.temporaryDirectory.appendingPathComponent("bellwether-demo-\(UUID().uuidString)") : nil
+        if let temporary { try FileManager.default.createDirectory(at: temporary, withIntermediateDirectories: true) }
+        defer { if let temporary, !keepRunning { try? FileManager.default.removeItem(at: temporary) } }
+        let path = databasePath ?? temporary!.appendingPathComponent("demo.db").path
+
+        let clock: any ControllerClock = lockstep == nil ? ScaledClock(speed: speed) : ManualClock(now: Date())
+        let controller = try await EmbeddedController.start(databasePath: path, clock: clock, heartbeatSeconds: 30, silentAfter: 150)
+        let base = controller.url
+        print("Bellwether controller running at \(base.absoluteString) (dashboard: \(base.absoluteString)/), database \(path)")
+        if lockstep == nil { print("Time runs \(Self.number(speed))× faster than real time, for the controller and the fleet alike.") }
+
+        let fleet = FleetSimulator(
+            configuration: .init(agents: agents, seed: seed, settings: SimulationSettings(
+                stableVersion: Self.stableVersion, behaviours: [Self.targetVersion: scenario.behaviour]
+            ), batchSize: 50),
+            transport: FleetTransport(server: base, token: nil),
+            clock: clock
+        )
+        let fleetTask = Task { await fleet.run() }
+        print(Self.describe(fleet.profiles))
+        let pace = Pace(lockstep: lockstep, clock: clock, fleet: fleet, controller: controller)
+        try await pace.drive(until: { fleet.checkedIn == agents }, timeout: 60, "the fleet could not check in: \(fleet.sent.lastError ?? "no answer")")
+        print("All \(agents) agents checked in on \(Self.stableVersion). Rolling out \(Self.targetVersion): \(scenario.story).")
+
+        let client = BellwetherClient(server: base, token: nil)
+        let started: RolloutView = try await client.post("api/v1/rollouts", body: StartRolloutRequest(
+            policy: yaml, version: Self.targetVersion,
+            artifact: Artifact(url: "https://downloads.example.invalid/collector-\(Self.targetVersion).tgz", sha256: String(repeating: "ab", count: 32)),
+            policyFile: policyPath
+        ))
+        print("Rollout \(started.id) with policy \(policy.name): " + started.stepLines.joined(separator: ", "))
+
+        let rollout = try await narrate(started.id, client: client, fleet: fleet, pace: pace, budget: Self.budget(policy))
+        let report = try await RolloutReport.fetch(started.id, from: client)
+        let unmet = DemoExpectation(scenario: scenario, policy: policy).unmet(rollout: rollout, events: report.events)
+        let counters = fleet.sent
+        print("")
+        print(report.markdown)
+        print("")
+        print("Fleet traffic: \(counters.heartbeats) heartbeats, \(counters.metricExports) metric and \(counters.traceExports) trace exports (\(counters.spans) spans), \(counters.errors) errors")
+        if keepRunning {
+            print("The controller and the fleet keep running at \(base.absoluteString)/; press Ctrl-C to stop.")
+            await controller.waitUntilStopped()
+        }
+        fleetTask.cancel()
+        await fleetTask.value
+        await controller.stop()
+        return Outcome(rollout: rollout, unmet: unmet, report: report.markdown)
+    }
+
+    /// Prints what happens until the rollout settles (completed, rolled back, halted for a
+    /// human), or fails once the policy's whole time budget has passed in controller time.
+    private func narrate(_ id: String, client: BellwetherClient, fleet: FleetSimulator, pace: Pace, budget: Double) async throws -> RolloutView {
+        let clock = pace.clock
+        var narrator = DemoNarrator(origin: clock.now)
+        var versions = ""
+        let deadline = clock.now.addingTimeInterval(budget)
+        while true {
+            let rollout: RolloutView = try await client.get("api/v1/rollouts/\(id)")
+            let events: [AuditEventView] = try await client.get("api/v1/rollouts/\(id)/events")
+            let evaluations: [RolloutEvaluation] = try await client.get("api/v1/rollouts/\(id)/evaluations")
+            narrator.lines(evaluations: evaluations).forEach(print)
+            narrator.lines(events: events).forEach(print)
+            let now = DemoNarrator.versions(fleet.versions)
+            if now != versions {
+                versions = now
+                print("\(narrator.stamp(clock.now)) fleet: \(now)")
+            }
+            if settled(rollout) { return rollout }
+            guard clock.now < deadline else {
+                throw CommandFailure.failed("the rollout is still \(rollout.state.description) after \(Int(budget)) s of controller time: \(rollout.reason)")
+            }
+            try await pace.next()
+        }
+    }
+
+    /// Every bake, every convergence timeout, and ten minutes for the rollback: more controller
+    /// time than any rollout of the policy can take.
+    static func budget(_ policy: Policy) -> Double {
+        let bakes = policy.steps.compactMap(\.bakeSeconds).reduce(0, +)
+        return bakes + Double(policy.steps.count) * policy.convergence.timeoutSeconds + 600
+    }
+
+    static func describe(_ profiles: [AgentProfile]) -> String {
+        let rates = profiles.map(\.recordsPerSecond)
+        let shares = profiles.map(\.specialShare)
+        let regions = Set(profiles.compactMap { $0.labels["region"] }).count
+        return "Fleet: \(profiles.count) simulated collectors in \(regions) regions, \(number(rates.min() ?? 0))–\(number(rates.max() ?? 0)) records/s each, "
+            + "refunds \(Int(((shares.min() ?? 0) * 100).rounded()))–\(Int(((shares.max() ?? 0) * 100).rounded()))% of an agent's records"
+    }
+
+    static func number(_ value: Double) -> String {
+        String(format: "%.3g", value)
+    }
+}

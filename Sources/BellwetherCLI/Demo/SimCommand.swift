@@ -1,0 +1,96 @@
+import ArgumentParser
+import BellwetherCore
+import BellwetherFleetSim
+import Foundation
+
+/// `bellwether sim`: the demo's fleet against a controller running elsewhere, for trying a real
+/// deployment and for load tests. Runs until Ctrl-C (or `--duration`), printing what it sent.
+struct SimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Run a simulated fleet against a running controller.",
+        discussion: """
+            Agents heartbeat to SERVER/api/v1/agents/heartbeat and export OTLP/HTTP protobuf to \
+            SERVER/v1/metrics and /v1/traces with the agent token (--agent-token or \
+            BELLWETHER_AGENT_TOKEN), start on --stable-version and install what the controller tells \
+            them. --bad-version names the version that behaves as --scenario says; start a rollout of \
+            it with `bellwether rollout start`. With --speed, match the server's `serve --speed`.
+            """
+    )
+
+    @Option(help: ArgumentHelp("The controller's URL.", valueName: "url"))
+    var server = "http://127.0.0.1:7070"
+
+    @Option(help: "Simulated agents.")
+    var agents = 200
+
+    @Option(help: ArgumentHelp("The version every agent runs at the start.", valueName: "version"))
+    var stableVersion = DemoRun.stableVersion
+
+    @Option(help: ArgumentHelp("The version that behaves as --scenario says.", valueName: "version"))
+    var badVersion = DemoRun.targetVersion
+
+    @Option(help: ArgumentHelp("What --bad-version does: \(FleetScenario.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "scenario"))
+    var scenario = FleetScenario.silentKiller
+
+    @Option(help: "The agent token (default $BELLWETHER_AGENT_TOKEN).")
+    var agentToken: String?
+
+    @Option(help: "Fleet time runs this many times faster than real time; match the server's --speed.")
+    var speed = 1.0
+
+    @Option(help: "Agents' resources per OTLP export request, as a Collector batches them (1: each agent its own).")
+    var batch = 25
+
+    @Option(help: "Seed of the simulated fleet.")
+    var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp("Stop after this many seconds of real time (default: run until Ctrl-C).", valueName: "seconds"))
+    var duration: Double?
+
+    func validate() throws {
+        guard (1...100_000).contains(agents) else { throw ValidationError("--agents must be 1 to 100000, found \(agents)") }
+        guard speed.isFinite, speed > 0, speed <= 10_000 else { throw ValidationError("--speed must be more than 0 and at most 10000, found \(speed)") }
+        guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
+    }
+
+    func run() async throws {
+        guard let url = URL(string: server), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            throw CommandFailure.badInput("--server '\(server)' is not an http(s) URL; write one such as http://127.0.0.1:7070")
+        }
+        let token = agentToken ?? ProcessInfo.processInfo.environment["BELLWETHER_AGENT_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
+        let clock: any ControllerClock = speed == 1 ? SystemControllerClock() : ScaledClock(speed: speed)
+        let fleet = FleetSimulator(
+            configuration: .init(agents: agents, seed: seed, settings: SimulationSettings(
+                stableVersion: stableVersion, behaviours: [badVersion: scenario.behaviour]
+            ), batchSize: batch),
+            transport: FleetTransport(server: url, token: token, connections: 64),
+            clock: clock
+        )
+        Printer.line(DemoRun.describe(fleet.profiles))
+        Printer.line("\(badVersion) behaves as \(scenario.rawValue): \(scenario.story)")
+        let started = ContinuousClock.now
+        let running = Task { await fleet.run() }
+        let reporter = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(5))
+                let sent = fleet.sent
+                Printer.line("\(Int((ContinuousClock.now - started).components.seconds))s: \(Self.summary(sent)); versions \(DemoNarrator.versions(fleet.versions))"
+                    + (sent.lastError.map { "; last error: \($0)" } ?? ""))
+            }
+        }
+        if let duration {
+            try? await Task.sleep(for: .seconds(duration))
+            running.cancel()
+        }
+        await running.value
+        reporter.cancel()
+        let sent = fleet.sent
+        Printer.line("done: \(Self.summary(sent))")
+        if sent.errors > 0 { throw CommandFailure.failed("\(sent.errors) requests failed; last: \(sent.lastError ?? "?")") }
+    }
+
+    static func summary(_ sent: FleetCounters) -> String {
+        "\(sent.heartbeats) heartbeats, \(sent.metricExports) metric and \(sent.traceExports) trace exports, \(sent.spans) spans, \(sent.errors) errors"
+    }
+}
