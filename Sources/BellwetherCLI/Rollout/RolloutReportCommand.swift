@@ -99,13 +99,18 @@ struct RolloutReport: Encodable {
         return lines.joined(separator: "\n")
     }
 
+    /// The canary's first: they are the evidence against the new version; the baseline's show what
+    /// failing looks like on the old one. A span with no exception is explained by its attributes
+    /// (a silent failure such as `data.incomplete=true`).
     static func exemplarTable(_ exemplars: [ExemplarView]) -> [String] {
-        ["| cohort | check | agent | version | span | record.id | exception | trace id | span id |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-            + exemplars.map { exemplar in
+        let ordered = exemplars.filter { $0.role == .canary } + exemplars.filter { $0.role != .canary }
+        return ["| cohort | check | agent | version | span | record.id | exception or attributes | trace id | span id |", "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+            + ordered.map { exemplar in
                 let exception = [exemplar.exceptionType, exemplar.exceptionMessage ?? exemplar.statusMessage].compactMap { $0 }.joined(separator: ": ")
+                let attributes = exemplar.attributes.filter { $0.key != "record.id" }.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
                 let cells = [
                     exemplar.cohort, exemplar.check, exemplar.agent, exemplar.version ?? "—", exemplar.name, exemplar.recordID ?? "—",
-                    exception.isEmpty ? "—" : exception, "`\(exemplar.traceID)`", "`\(exemplar.spanID)`",
+                    exception.isEmpty ? (attributes.isEmpty ? "—" : attributes) : exception, "`\(exemplar.traceID)`", "`\(exemplar.spanID)`",
                 ]
                 return "| " + cells.map(cell).joined(separator: " | ") + " |"
             }

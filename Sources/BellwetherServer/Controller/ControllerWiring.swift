@@ -27,10 +27,12 @@ extension ServerComponents {
         logger: Logger = Logger(label: "bellwether.controller")
     ) -> ServerComponents {
         var components = ServerComponents(configuration: configuration, store: store)
+        let otlp = components.otlp
+        let embedded = EmbeddedMetricSource(store: store) { _ = try otlp.flush(to: store) }
         components.deploy = ExecDeployDriver(configuration: configuration, store: store, fleet: components.fleet) { clock.now }
         let controller = RolloutController(
             store: store,
-            metrics: configuration.prometheus.map { PrometheusMetricSource(settings: $0) as any MetricSource } ?? EmbeddedMetricSource(store: store),
+            metrics: configuration.prometheus.map { PrometheusMetricSource(settings: $0) as any MetricSource } ?? embedded,
             sink: FleetAssignmentSink(fleet: components.fleet, deploy: components.deploy),
             clock: clock,
             configuration: ControllerConfiguration(silentAfter: configuration.silentAfter),
@@ -46,7 +48,6 @@ extension ServerComponents {
         }
         if let manual = clock as? ManualClock {
             let fleet = components.fleet
-            let otlp = components.otlp
             components.clock = ClockControl { seconds in
                 // Heartbeats and telemetry heard so far must be in the store before the loop looks.
                 try await fleet.flush()
