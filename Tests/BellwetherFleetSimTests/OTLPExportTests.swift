@@ -14,7 +14,14 @@ import Testing
         let reports = models.indices.compactMap { models[$0].report(at: start + 600) }
         #expect(reports.count == 3)
 
+        // The demo policy's trace check: failed on status ERROR, an exception, or data.incomplete=true.
+        let check = Check(
+            name: "trace-failure-ratio",
+            kind: .spans(name: OTLPExport.spanName, failedWhen: [.statusError, .exception, .attribute(key: "data.incomplete", value: .bool(true))])
+        )
         let receiver = OTLPReceiver()
+        receiver.use(TelemetryChecks(rollouts: [(id: "demo", checks: [check])]))
+        let spanKey = try #require(check.spanKey)
         let metrics = try receiver.receiveMetrics(
             Array(OTLPExport.metrics(reports).serializedData()), encoding: .protobuf, coding: .identity, at: start + 600
         )
@@ -28,7 +35,7 @@ import Testing
             #expect(observed.counters[OTLPExport.recordsMetric] == Double(report.records))
             #expect(observed.counters[OTLPExport.failuresMetric] == Double(report.failures))
             #expect(observed.histograms[OTLPExport.latencyMetric]?.count == Double(report.records))
-            let spans = try #require(traces.observations.first { $0.agent == report.agent }?.spans[OTLPExport.spanName])
+            let spans = try #require(traces.observations.first { $0.agent == report.agent }?.spans[spanKey])
             #expect(spans.total == Double(report.spans.count))
             #expect(spans.failed == Double(report.spans.filter { $0.outcome != .enriched }.count))
         }
