@@ -25,18 +25,26 @@ public enum FleetTransportError: Error, Sendable, CustomStringConvertible {
 public struct FleetTransport: Sendable {
     public let server: URL
     public let token: String?
-    private let session: URLSession
+    /// Heartbeats and exports travel on separate connections, as an agent's control channel and
+    /// its OpenTelemetry exporter do, so a large trace upload never delays a heartbeat.
+    private let heartbeatSession: URLSession
+    private let exportSession: URLSession
 
     /// - Parameter connections: concurrent connections to the controller; a big fleet multiplexes
     ///   its agents' requests over these, as agents behind one proxy would.
     public init(server: URL, token: String?, connections: Int = 32) {
         self.server = server
         self.token = token
+        heartbeatSession = Self.session(connections: connections)
+        exportSession = Self.session(connections: connections)
+    }
+
+    private static func session(connections: Int) -> URLSession {
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = connections
         configuration.timeoutIntervalForRequest = 30
         configuration.urlCache = nil
-        session = URLSession(configuration: configuration)
+        return URLSession(configuration: configuration)
     }
 
     public func heartbeat(_ heartbeat: HeartbeatRequest) async throws(FleetTransportError) -> HeartbeatReply {
@@ -47,7 +55,7 @@ public struct FleetTransport: Sendable {
         } catch {
             throw .unreadable(path: path)
         }
-        let answer = try await post(path, body: body, contentType: "application/json")
+        let answer = try await post(path, body: body, contentType: "application/json", on: heartbeatSession)
         do {
             return try APICoding.decoder().decode(HeartbeatReply.self, from: answer)
         } catch {
@@ -57,10 +65,10 @@ public struct FleetTransport: Sendable {
 
     /// `POST /v1/metrics` or `/v1/traces` (`signal`) with a serialized export request.
     public func export(_ signal: String, protobuf body: Data) async throws(FleetTransportError) {
-        _ = try await post("v1/\(signal)", body: body, contentType: "application/x-protobuf")
+        _ = try await post("v1/\(signal)", body: body, contentType: "application/x-protobuf", on: exportSession)
     }
 
-    private func post(_ path: String, body: Data, contentType: String) async throws(FleetTransportError) -> Data {
+    private func post(_ path: String, body: Data, contentType: String, on session: URLSession) async throws(FleetTransportError) -> Data {
         var request = URLRequest(url: server.appendingPathComponent(path))
         request.httpMethod = "POST"
         request.httpBody = body
