@@ -1,6 +1,7 @@
 import BellwetherCore
 import BellwetherStore
 import Foundation
+import Metrics
 
 extension RolloutController {
     /// Judges the step at its latest complete boundary k = ⌊(now − start) / interval⌋ and returns
@@ -37,7 +38,11 @@ extension RolloutController {
             return try sourceFailed(error, plan: plan, at: boundary, time: range.through, recorded: recorded)
         }
 
+        let started = ContinuousClock.now
         let evaluations = analysis.evaluate(observations, through: last, stopAt: acts)
+        let elapsed = (ContinuousClock.now - started).components
+        Timer(label: "bellwether_analysis_duration_seconds", factory: telemetry)
+            .recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
         for (offset, evaluation) in evaluations.enumerated() where !recordedBoundaries.contains(offset + 1) {
             try store.recordEvaluation(RolloutEvaluation(
                 rolloutID: rollout.id, step: step, windowStart: start, boundary: offset + 1, time: evaluation.time,
@@ -53,7 +58,7 @@ extension RolloutController {
         _ error: any Error, plan: CohortPlan, at boundary: JudgedBoundary, time: Double, recorded: [RolloutEvaluation]
     ) throws -> RolloutEvent? {
         let problem = "the metric source could not be read: \(error)"
-        logger.warning("rollout \(plan.rollout.id): \(problem)")
+        logger.warning("rollout \(plan.rollout.id): \(problem)", metadata: ["rollout": "\(plan.rollout.id)"])
         try store.recordEvaluation(RolloutEvaluation(
             rolloutID: plan.rollout.id, step: boundary.step, windowStart: boundary.windowStart, boundary: boundary.boundary,
             time: time, verdicts: [], problem: problem

@@ -14,6 +14,7 @@ public func buildRouter(configuration: ServerConfiguration, components: ServerCo
     router.addRoutes(RolloutRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(FleetRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(ClockRoutes.routes(configuration: configuration, components: components))
+    router.addRoutes(MetricsRoutes.routes(configuration: configuration, components: components))
     return router
 }
 

@@ -23,6 +23,8 @@ public struct ServerComponents: Sendable {
     public var newRolloutID: @Sendable (Policy) -> String
     /// Set when the controller runs on a manual clock: `POST /api/v1/clock/advance` moves it.
     public var clock: ClockControl?
+    /// The controller's own metrics (`GET /metrics`); its `factory` counts for the other parts.
+    public var metrics: ControllerMetrics
 
     public init(configuration: ServerConfiguration, store: BellwetherStore) {
         self.store = store
@@ -34,6 +36,7 @@ public struct ServerComponents: Sendable {
         services = []
         now = { Date() }
         newRolloutID = Self.randomID
+        metrics = ControllerMetrics()
     }
 
     @Sendable static func randomID(for policy: Policy) -> String {

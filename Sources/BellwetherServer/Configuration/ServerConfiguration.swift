@@ -1,3 +1,4 @@
+import BellwetherNotifications
 import BellwetherTelemetry
 
 /// Everything `bellwether serve` needs to run, already validated: build one with
@@ -29,6 +30,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var heartbeatBatchSize = 1_000
     /// How often a live event stream looks for transitions made elsewhere (by the control loop).
     public var eventPollInterval: Duration = .seconds(1)
+
+    /// The dashboard link and default signing secret of notifications (`serve --dashboard-url`,
+    /// `BELLWETHER_WEBHOOK_SECRET`); policies say what is notified where.
+    public var notifications = NotificationSettings()
 
     public init() {}
 

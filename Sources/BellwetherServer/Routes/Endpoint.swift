@@ -13,10 +13,11 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
     case rolloutEvents, rolloutHealth, rolloutEvaluations
     case listAgents
     case advanceClock
+    case metrics
 
     public var method: HTTPRequest.Method {
         switch self {
-        case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .rolloutEvaluations, .listAgents: .get
+        case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .rolloutEvaluations, .listAgents, .metrics: .get
         case .heartbeat, .observations, .otlpMetrics, .otlpTraces, .startRollout, .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout, .advanceClock: .post
         }
     }
@@ -39,12 +40,14 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
         case .rolloutEvaluations: "/api/v1/rollouts/{id}/evaluations"
         case .listAgents: "/api/v1/agents"
         case .advanceClock: "/api/v1/clock/advance"
+        case .metrics: "/metrics"
         }
     }
 
     public var access: Access {
         switch self {
-        case .liveness, .readiness: .anyone
+        // Prometheus scrapes without credentials, as it expects to.
+        case .liveness, .readiness, .metrics: .anyone
         case .heartbeat, .observations, .otlpMetrics, .otlpTraces: .agent
         default: .operator
         }

@@ -13,10 +13,10 @@ enum OTLPRoutes {
         let routes = EndpointRoutes<Context>(access: .agent, tokens: tokens, fleet: components.fleet, errors: OTLPErrorMiddleware())
         let receiver = components.otlp
         routes.on(.otlpMetrics) { request, _ in
-            try await receive(request, components) { try receiver.receiveMetrics($0, encoding: $1, coding: $2, at: $3) }
+            try await receive(request, components, signal: "metrics") { try receiver.receiveMetrics($0, encoding: $1, coding: $2, at: $3) }
         }
         routes.on(.otlpTraces) { request, _ in
-            try await receive(request, components) { try receiver.receiveTraces($0, encoding: $1, coding: $2, at: $3) }
+            try await receive(request, components, signal: "traces") { try receiver.receiveTraces($0, encoding: $1, coding: $2, at: $3) }
         }
         return routes.collection
     }
@@ -24,12 +24,13 @@ enum OTLPRoutes {
     /// One export: formats checked, body read under the limit, decoded and accumulated by
     /// `accept`, observations stored, answered in the request's encoding.
     private static func receive<Answer: SwiftProtobuf.Message>(
-        _ request: Request, _ components: ServerComponents,
+        _ request: Request, _ components: ServerComponents, signal: String,
         _ accept: (_ body: [UInt8], OTLPEncoding, ContentCoding, _ time: Double) throws -> OTLPReceiver.Receipt<Answer>
     ) async throws -> OTLPResponse<Answer> {
         let (encoding, coding) = try formats(of: request)
         let body = try await request.otlpBody(limit: components.otlp.settings.bodyLimit)
         let receipt = try accept(body, encoding, coding, components.now().timeIntervalSince1970)
+        components.metrics.otlpReceived(signal: signal, receipt.summary)
         try components.store.recordObservations(receipt.observations)
         return OTLPResponse(message: receipt.response, encoding: encoding)
     }
