@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Pure core: policy, rollout state machine, cohorts, statistics, judge. No I/O.
@@ -42,6 +45,7 @@ let package = Package(
                 "BellwetherCore", "BellwetherStore",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -69,6 +73,19 @@ let package = Package(
             dependencies: ["BellwetherCore", "BellwetherTelemetry", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings
         ),
+        // Notifications of what rollouts do: an outbox fed from the audit log, signed JSON and
+        // Slack webhooks and Alertmanager alerts, delivered with retries off the control loop.
+        .target(
+            name: "BellwetherNotifications",
+            dependencies: [
+                "BellwetherCore", "BellwetherStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The HTTP API's request and response bodies: plain Codable values shared by the server and
         // the command-line client, so both sides agree on the wire format by construction.
         .target(
@@ -81,7 +98,10 @@ let package = Package(
             name: "BellwetherServer",
             dependencies: [
                 "BellwetherCore", "BellwetherStore", "BellwetherAPI", "BellwetherController", "BellwetherTelemetry", "BellwetherPrometheus", "BellwetherOpAMP",
+                "BellwetherNotifications",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -146,6 +166,15 @@ let package = Package(
             dependencies: [
                 "BellwetherController",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BellwetherNotificationsTests",
+            dependencies: [
+                "BellwetherNotifications", "BellwetherCore", "BellwetherStore", "BellwetherTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -58,6 +58,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Run controller time this many times faster than the wall clock (demos).", valueName: "factor"))
     var speed: Double = 1
 
+    @Option(help: ArgumentHelp("The dashboard's address as operators reach it; notifications link to its rollouts (or BELLWETHER_DASHBOARD_URL).", valueName: "url"))
+    var dashboardURL: String?
+
+    @Option(help: ArgumentHelp("Logs on standard error: text, or json (one object per line, with rollout and agent ids).", valueName: "format"))
+    var logFormat: LogFormat = .text
+
     @Option(help: .hidden)
     var manualClock: Double?
 
@@ -80,17 +86,22 @@ struct ServeCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        logFormat.bootstrap()
+        let environment = ProcessInfo.processInfo.environment
         var flags = ServerSettings(
             database: db, listen: listen, otlpListen: otlpListen, heartbeatSeconds: heartbeatSeconds, silentAfter: silentAfter,
             otlpAgentFallback: otlpAgentFallback, telemetryRetention: telemetryRetention
         )
         flags.prometheus.url = prometheusURL
-        let configuration: ServerConfiguration
+        var configuration: ServerConfiguration
         do {
-            configuration = try ServerConfiguration.resolve(flags: flags, configFile: config, environment: ProcessInfo.processInfo.environment)
+            configuration = try ServerConfiguration.resolve(flags: flags, configFile: config, environment: environment)
         } catch {
             throw CommandFailure.badInput(error.message)
         }
+        configuration.notifications.dashboardURL = dashboardURL ?? environment["BELLWETHER_DASHBOARD_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.notifications.defaultSecret = environment["BELLWETHER_WEBHOOK_SECRET"].flatMap { $0.isEmpty ? nil : $0 }
+        configuration.notifications.environment = environment
         let store: BellwetherStore
         do {
             store = try BellwetherStore.open(path: configuration.databasePath)
@@ -111,3 +122,5 @@ struct ServeCommand: AsyncParsableCommand {
         }
     }
 }
+
+extension LogFormat: ExpressibleByArgument {}

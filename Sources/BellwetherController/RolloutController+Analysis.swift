@@ -1,6 +1,7 @@
 import BellwetherCore
 import BellwetherStore
 import Foundation
+import Metrics
 
 extension RolloutController {
     /// Judges the step at its latest complete boundary k = ⌊(now − start) / interval⌋ and returns
@@ -41,7 +42,11 @@ extension RolloutController {
         }
 
         analysis.history = await history(for: analysis)
+        let started = ContinuousClock.now
         let evaluations = analysis.evaluate(observations, through: last, stopAt: acts)
+        let elapsed = (ContinuousClock.now - started).components
+        Timer(label: "bellwether_analysis_duration_seconds", factory: telemetry)
+            .recordNanoseconds(elapsed.seconds * 1_000_000_000 + elapsed.attoseconds / 1_000_000_000)
         for (offset, evaluation) in evaluations.enumerated() {
             let record = RolloutEvaluation(
                 rolloutID: rollout.id, step: step, windowStart: start, boundary: offset + 1, time: evaluation.time,
@@ -89,7 +94,7 @@ extension RolloutController {
         _ error: any Error, plan: CohortPlan, at boundary: JudgedBoundary, time: Double, recorded: [RolloutEvaluation]
     ) throws -> RolloutEvent? {
         let problem = "the metric source could not be read: \(error)"
-        logger.warning("rollout \(plan.rollout.id): \(problem)")
+        logger.warning("rollout \(plan.rollout.id): \(problem)", metadata: ["rollout": "\(plan.rollout.id)"])
         try store.recordEvaluation(RolloutEvaluation(
             rolloutID: plan.rollout.id, step: boundary.step, windowStart: boundary.windowStart, boundary: boundary.boundary,
             time: time, verdicts: [], problem: problem

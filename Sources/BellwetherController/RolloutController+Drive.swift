@@ -14,7 +14,7 @@ extension RolloutController {
             do {
                 event = try await nextEvent(plan, now: now)
             } catch {
-                logger.error("cannot judge rollout \(rollout.id); retrying at the next pass", metadata: ["error": "\(error)"])
+                logger.error("cannot judge rollout \(rollout.id); retrying at the next pass", metadata: ["rollout": "\(rollout.id)", "error": "\(error)"])
                 break
             }
             guard let event, let moved = record(event, on: rollout, at: now) else { break }
@@ -53,7 +53,7 @@ extension RolloutController {
     private func stepEvent(_ plan: CohortPlan, step: Int, now: Date) async throws -> RolloutEvent? {
         let rollout = plan.rollout
         guard let window = StepWindow(step: step, events: try store.events(rolloutID: rollout.id)) else {
-            logger.error("rollout \(rollout.id) is \(rollout.state) but its audit log never entered that step")
+            logger.error("rollout \(rollout.id) is \(rollout.state) but its audit log never entered that step", metadata: ["rollout": "\(rollout.id)"])
             return nil
         }
         let isLast = step == rollout.policy.steps.count - 1
@@ -86,7 +86,7 @@ extension RolloutController {
             transition = try RolloutStateMachine(steps: rollout.policy.steps).apply(event, to: rollout.state)
         } catch {
             if error.kind != .staleStep {
-                logger.warning("rollout \(rollout.id): \(error.description)")
+                logger.warning("rollout \(rollout.id): \(error.description)", metadata: ["rollout": "\(rollout.id)"])
             }
             return nil
         }
@@ -95,13 +95,15 @@ extension RolloutController {
         }
         do {
             let moved = try store.recordTransition(rolloutID: rollout.id, transition, actor: configuration.actor, at: now)
-            logger.info("rollout \(rollout.id): \(transition.from) → \(transition.to): \(transition.reason)")
+            logger.info("rollout \(rollout.id): \(transition.from) → \(transition.to): \(transition.reason)", metadata: [
+                "rollout": "\(rollout.id)", "from": "\(transition.from)", "to": "\(transition.to)", "event": "\(transition.event.kind)",
+            ])
             return moved
         } catch StoreError.staleTransition(_, _, let actual) {
-            logger.info("rollout \(rollout.id) became \(actual) meanwhile; deciding again from there")
+            logger.info("rollout \(rollout.id) became \(actual) meanwhile; deciding again from there", metadata: ["rollout": "\(rollout.id)"])
             return try? store.rollout(id: rollout.id)
         } catch {
-            logger.error("cannot record a transition of rollout \(rollout.id)", metadata: ["error": "\(error)"])
+            logger.error("cannot record a transition of rollout \(rollout.id)", metadata: ["rollout": "\(rollout.id)", "error": "\(error)"])
             return nil
         }
     }

@@ -2,6 +2,7 @@ import BellwetherCore
 import BellwetherStore
 import Foundation
 import Logging
+import Metrics
 
 /// The control loop: each pass (`tick()`) looks at every active rollout at the clock's `now` and
 /// moves it as its policy, its agents and their telemetry say, then tells the fleet what to run.
@@ -22,6 +23,8 @@ public actor RolloutController: RolloutHealthProvider {
     public nonisolated let clock: any ControllerClock
     public nonisolated let configuration: ControllerConfiguration
     let logger: Logger
+    /// Where the controller's own metrics (`bellwether_analysis_duration_seconds`) are recorded.
+    let telemetry: any MetricsFactory
     nonisolated let doorbell = Doorbell()
 
     /// What the sink was last told, per agent, in this life; empty after a restart, so the first
@@ -48,7 +51,8 @@ public actor RolloutController: RolloutHealthProvider {
         sink: any AssignmentSink = DiscardingAssignmentSink(),
         clock: any ControllerClock,
         configuration: ControllerConfiguration = ControllerConfiguration(),
-        logger: Logger = Logger(label: "bellwether.controller")
+        logger: Logger = Logger(label: "bellwether.controller"),
+        telemetry: any MetricsFactory = MetricsSystem.factory
     ) {
         self.store = store
         self.metrics = metrics
@@ -56,6 +60,7 @@ public actor RolloutController: RolloutHealthProvider {
         self.clock = clock
         self.configuration = configuration
         self.logger = logger
+        self.telemetry = telemetry
         (completedTicks, completedTicksContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(64))
     }
 

@@ -93,7 +93,7 @@ extension BellwetherStore {
         }
     }
 
-    private static func fetchRollout(_ db: Database, id: String) throws -> RolloutRecord {
+    static func fetchRollout(_ db: Database, id: String) throws -> RolloutRecord {
         guard let record = try RolloutRecord.fetchOne(db, key: id) else { throw StoreError.unknownRollout(id: id) }
         return record
     }

@@ -21,6 +21,9 @@ enum StoreMigrations {
         migrator.registerMigration("v5: deploy runs") { db in
             try db.execute(sql: deployRuns)
         }
+        migrator.registerMigration("v6: notification outbox") { db in
+            try db.execute(sql: notificationOutbox)
+        }
         return migrator
     }
 
@@ -162,5 +165,30 @@ enum StoreMigrations {
             span TEXT NOT NULL CHECK (json_valid(span))
         ) STRICT;
         CREATE INDEX exemplar_on_group ON exemplar(rolloutID, cohort, checkName, id);
+        """
+
+    /// The notification outbox. `notificationCursor` holds the last audit event already turned
+    /// into deliveries; it moves in the same transaction as the `notification` rows it produced,
+    /// so every acknowledged transition is notified at least once, even across a crash. It starts
+    /// at the newest event when the table is created: an upgraded controller does not replay its
+    /// history to every receiver. `target` indexes the rollout policy's `notify` list.
+    private static let notificationOutbox = """
+        CREATE TABLE notificationCursor (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            lastEventID INTEGER NOT NULL CHECK (lastEventID >= 0)
+        ) STRICT;
+        INSERT INTO notificationCursor (id, lastEventID) SELECT 1, COALESCE(MAX(id), 0) FROM rolloutEvent;
+
+        CREATE TABLE notification (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            eventID INTEGER NOT NULL REFERENCES rolloutEvent(id) ON DELETE RESTRICT,
+            target INTEGER NOT NULL CHECK (target >= 0),
+            status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+            attempts INTEGER NOT NULL CHECK (attempts >= 0),
+            nextAttemptAt REAL NOT NULL,
+            lastError TEXT,
+            UNIQUE (eventID, target)
+        ) STRICT;
+        CREATE INDEX notification_on_status_nextAttemptAt ON notification(status, nextAttemptAt);
         """
 }

@@ -133,8 +133,10 @@ public struct Tolerance: Sendable, Hashable, Codable {
 }
 
 /// Where notifications go when a rollout halts, rolls back, completes or is acted on by hand.
+/// A webhook's signing secret is best named by `secretEnv`, an environment variable of the
+/// controller: a `secret` written in the policy is stored with the rollout and shown by the API.
 public enum NotifyTarget: Sendable, Hashable, Codable {
-    case webhook(url: String, secret: String?, format: WebhookFormat)
+    case webhook(url: String, secret: String?, secretEnv: String? = nil, format: WebhookFormat)
     case alertmanager(url: String)
 }
 

@@ -22,7 +22,7 @@ extension PolicyDecoder {
         "analysis.checks[].rate": ["metric"],
         "analysis.checks[].tolerance": ["relative", "absolute"],
         "notify[]": ["webhook", "alertmanager"],
-        "notify[].webhook": ["url", "secret", "format"],
+        "notify[].webhook": ["url", "secret", "secretEnv", "format"],
         "notify[].alertmanager": ["url"],
     ]
 

@@ -19,8 +19,13 @@ extension PolicyNodeReader {
             return url.map { .alertmanager(url: $0) }
         }
         let secret = value(target, "secret", text)
+        let secretEnv = value(target, "secretEnv", text)
+        if secret != nil, secretEnv != nil {
+            report(entry.value, path.key(entry.key), "takes `secret` or `secretEnv`, not both; prefer `secretEnv: VARIABLE`, which keeps the secret out of the stored policy")
+            return nil
+        }
         let format: WebhookFormat? = value(target, "format", choice)
-        return url.map { .webhook(url: $0, secret: secret, format: format ?? .json) }
+        return url.map { .webhook(url: $0, secret: secret, secretEnv: secretEnv, format: format ?? .json) }
     }
 
     /// Only http(s): notifications are posted, and any other scheme would fail at the worst moment.

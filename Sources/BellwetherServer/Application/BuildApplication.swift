@@ -17,6 +17,7 @@ public func buildRouter(configuration: ServerConfiguration, components: ServerCo
     router.addRoutes(FleetRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(ClockRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(DashboardRoutes.routes(configuration: configuration, components: components))
+    router.addRoutes(MetricsRoutes.routes(configuration: configuration, components: components))
     return router
 }
 

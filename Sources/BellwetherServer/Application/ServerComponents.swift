@@ -30,6 +30,8 @@ public struct ServerComponents: Sendable {
     public var clock: ClockControl?
     /// The dashboard's signed-in browsers.
     public var sessions: DashboardSessions
+    /// The controller's own metrics (`GET /metrics`); its `factory` counts for the other parts.
+    public var metrics: ControllerMetrics
 
     public init(configuration: ServerConfiguration, store: BellwetherStore) {
         self.store = store
@@ -42,6 +44,7 @@ public struct ServerComponents: Sendable {
         services = []
         now = { Date() }
         newRolloutID = Self.randomID
+        metrics = ControllerMetrics()
         sessions = DashboardSessions()
     }
 

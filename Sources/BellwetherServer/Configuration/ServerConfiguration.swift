@@ -1,3 +1,4 @@
+import BellwetherNotifications
 import BellwetherOpAMP
 import BellwetherPrometheus
 import BellwetherTelemetry
@@ -44,6 +45,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var otlpFlushInterval: Duration = .seconds(1)
     /// How often observations past retention are deleted, and departed agents forgotten.
     public var telemetryPruneInterval: Duration = .seconds(60)
+
+    /// The dashboard link and default signing secret of notifications (`serve --dashboard-url`,
+    /// `BELLWETHER_WEBHOOK_SECRET`); policies say what is notified where.
+    public var notifications = NotificationSettings()
 
     public init() {}
 

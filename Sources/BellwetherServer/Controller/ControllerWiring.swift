@@ -1,5 +1,6 @@
 import BellwetherController
 import BellwetherCore
+import BellwetherNotifications
 import BellwetherPrometheus
 import BellwetherStore
 import Logging
@@ -36,11 +37,17 @@ extension ServerComponents {
             sink: FleetAssignmentSink(fleet: components.fleet, deploy: components.deploy),
             clock: clock,
             configuration: ControllerConfiguration(silentAfter: configuration.silentAfter),
-            logger: logger
+            logger: logger,
+            telemetry: components.metrics.factory
         )
         components.control = controller
         components.health = ControllerCheckSource(controller: controller)
         components.now = { clock.now }
+        // Notifications read the audit log the loop writes, off the loop, on the wall clock.
+        components.services.append(NotificationService(dispatcher: NotificationDispatcher(
+            store: store, settings: configuration.notifications, logger: Logger(label: "bellwether.notify"),
+            metrics: components.metrics.factory
+        )))
         // On a manual clock only `POST /api/v1/clock/advance` runs passes: with no background
         // service racing it, a test of the real process sees one pass per advance, in order.
         if !(clock is ManualClock) {

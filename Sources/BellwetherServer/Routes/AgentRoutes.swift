@@ -13,6 +13,7 @@ enum AgentRoutes {
         routes.on(.heartbeat) { request, _ in
             let heartbeat = try await request.decodeJSON(HeartbeatRequest.self, limit: limits.jsonBytes).validated()
             let member = await components.fleet.heartbeat(heartbeat, at: components.now())
+            components.metrics.heartbeatReceived()
             let assignment = member.assignment
             return JSONResponse(HeartbeatReply(
                 desiredVersion: assignment?.desiredVersion ?? heartbeat.version,

@@ -14,11 +14,12 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
     case rolloutEvents, rolloutHealth, rolloutEvaluations, rolloutDeployments, rolloutExemplars
     case listAgents
     case advanceClock
+    case metrics
     case dashboard, dashboardScript, dashboardStyle, dashboardSignInForm, dashboardSignIn, dashboardSignOut, createSignInLink
 
     public var method: HTTPRequest.Method {
         switch self {
-        case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .rolloutEvaluations, .rolloutDeployments, .rolloutExemplars, .listAgents,
+        case .liveness, .readiness, .listRollouts, .getRollout, .rolloutEvents, .rolloutHealth, .rolloutEvaluations, .rolloutDeployments, .rolloutExemplars, .listAgents, .metrics,
              .dashboard, .dashboardScript, .dashboardStyle, .dashboardSignInForm: .get
         case .heartbeat, .observations, .otlpMetrics, .otlpTraces, .opamp, .startRollout, .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout, .advanceClock,
              .dashboardSignIn, .dashboardSignOut, .createSignInLink: .post
@@ -52,12 +53,14 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
         case .dashboardSignInForm, .dashboardSignIn: "/dashboard/sign-in"
         case .dashboardSignOut: "/dashboard/sign-out"
         case .createSignInLink: "/api/v1/dashboard/sign-in-links"
+        case .metrics: "/metrics"
         }
     }
 
     public var access: Access {
         switch self {
-        case .liveness, .readiness: .anyone
+        // Prometheus scrapes without credentials, as it expects to.
+        case .liveness, .readiness, .metrics: .anyone
         case .heartbeat, .observations, .otlpMetrics, .otlpTraces, .opamp: .agent
         // The page's code and style hold nothing secret; signing in is how a browser gets access.
         case .dashboardScript, .dashboardStyle, .dashboardSignInForm, .dashboardSignIn: .anyone

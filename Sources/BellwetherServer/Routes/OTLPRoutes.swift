@@ -15,10 +15,10 @@ enum OTLPRoutes {
         let receiver = components.otlp
         let checks = ActiveRolloutChecks(store: components.store)
         routes.on(.otlpMetrics) { request, _ in
-            try await receive(request, components, checks) { try receiver.receiveMetrics($0, encoding: $1, coding: $2, at: $3) }
+            try await receive(request, components, checks, signal: "metrics") { try receiver.receiveMetrics($0, encoding: $1, coding: $2, at: $3) }
         }
         routes.on(.otlpTraces) { request, _ in
-            try await receive(request, components, checks) { try receiver.receiveTraces($0, encoding: $1, coding: $2, at: $3) }
+            try await receive(request, components, checks, signal: "traces") { try receiver.receiveTraces($0, encoding: $1, coding: $2, at: $3) }
         }
         return routes.collection
     }
@@ -28,7 +28,7 @@ enum OTLPRoutes {
     /// `accept` under the active rollouts' checks, observations and the exemplars it attributes
     /// held for the next flush, answered in the request's encoding.
     private static func receive<Answer: SwiftProtobuf.Message>(
-        _ request: Request, _ components: ServerComponents, _ checks: ActiveRolloutChecks,
+        _ request: Request, _ components: ServerComponents, _ checks: ActiveRolloutChecks, signal: String,
         _ accept: (_ body: [UInt8], OTLPEncoding, ContentCoding, _ time: Double) throws -> OTLPReceiver.Receipt<Answer>
     ) async throws -> OTLPResponse<Answer> {
         let (encoding, coding) = try formats(of: request)
@@ -41,6 +41,7 @@ enum OTLPRoutes {
         components.otlp.use(try checks.current())
         let time = components.now().timeIntervalSince1970
         let receipt = try accept(body, encoding, coding, time)
+        components.metrics.otlpReceived(signal: signal, receipt.summary)
         let exemplars = await ExemplarAttribution.exemplars(receipt.failing, receivedAt: time, fleet: components.fleet)
         components.otlp.hold(receipt.observations, exemplars: exemplars)
         return OTLPResponse(message: receipt.response, encoding: encoding)

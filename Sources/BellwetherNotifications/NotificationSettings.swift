@@ -1,0 +1,39 @@
+import Foundation
+
+/// The controller-wide side of notifications; what to notify and where is in each policy.
+public struct NotificationSettings: Sendable, Hashable {
+    /// The dashboard's base URL as operators reach it (`https://bellwether.example.com`); each
+    /// notification then links to `<base>/rollouts/<id>`. Without it, notifications carry no link.
+    public var dashboardURL: String?
+    /// Signs webhooks whose policy names no secret (`BELLWETHER_WEBHOOK_SECRET`).
+    public var defaultSecret: String?
+    /// Where a webhook's `secretEnv` is looked up: the controller's environment.
+    public var environment: [String: String]
+    public var retry: RetrySchedule
+    /// Deliveries attempted at once; more wait for the next pass.
+    public var batchSize: Int
+    /// Pending deliveries kept at most; beyond it the oldest are given up on, with an error log.
+    public var capacity: Int
+    /// How often the outbox looks for new audit events and due retries.
+    public var pollInterval: Duration
+
+    public init(
+        dashboardURL: String? = nil, defaultSecret: String? = nil, environment: [String: String] = [:],
+        retry: RetrySchedule = RetrySchedule(), batchSize: Int = 16, capacity: Int = 10_000, pollInterval: Duration = .seconds(1)
+    ) {
+        self.dashboardURL = dashboardURL
+        self.defaultSecret = defaultSecret
+        self.environment = environment
+        self.retry = retry
+        self.batchSize = batchSize
+        self.capacity = capacity
+        self.pollInterval = pollInterval
+    }
+
+    func dashboardLink(rollout: String) -> String? {
+        guard var base = dashboardURL, !base.isEmpty else { return nil }
+        while base.hasSuffix("/") { base.removeLast() }
+        let id = rollout.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? rollout
+        return "\(base)/rollouts/\(id)"
+    }
+}

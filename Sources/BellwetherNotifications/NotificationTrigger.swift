@@ -1,0 +1,21 @@
+import BellwetherCore
+import BellwetherStore
+
+/// Which audit events are worth telling someone about: every operator command, and every move
+/// into a state a human cares about (halted, rolling back, rolled back, completed, aborted).
+/// Starting a rollout and its steps advancing are left to the dashboard and the audit log: a
+/// channel that speaks at every step is a channel people mute.
+public enum NotificationTrigger {
+    static let noticedPhases: Set<RolloutPhase> = [.halted, .rollingBack, .rolledBack, .completed, .aborted]
+
+    public static func notifies(_ event: RolloutAuditEvent) -> Bool {
+        guard event.from != nil else { return false }
+        if case .manual = event.event { return true }
+        return noticedPhases.contains(event.to.phase) && event.from?.phase != event.to.phase
+    }
+
+    /// The targets of `rollout`'s policy that hear about `event` (all of them, when it notifies).
+    public static func targets(for event: RolloutAuditEvent, of rollout: Rollout) -> [Int] {
+        notifies(event) ? Array(rollout.policy.notify.indices) : []
+    }
+}
