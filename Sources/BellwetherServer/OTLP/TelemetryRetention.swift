@@ -5,9 +5,10 @@ import Logging
 
 /// Keeps the stored telemetry bounded: observations older than the retention period go, except
 /// what an active rollout may still read. The control loop judges a step from one analysis
-/// interval before the step's window opened, and a step opens no earlier than its rollout was
-/// created, so nothing since the oldest active rollout's creation (less one interval) is touched,
-/// however long that rollout has been halted.
+/// interval before the step's window opened, and reads each agent's history for the policy's
+/// `analysis.history` before it; a step opens no earlier than its rollout was created, so nothing
+/// since the oldest active rollout's creation, less the longer of the two, is touched, however
+/// long that rollout has been halted.
 ///
 /// It holds nothing in memory: each run computes the cutoff from the store and the clock, so a
 /// restarted controller prunes exactly as the one before would have. Exemplars are not pruned:
@@ -22,7 +23,8 @@ struct TelemetryRetention: Sendable {
     /// The instant before which observations may be deleted.
     static func cutoff(now: Double, retention: Double, activeRollouts: [Rollout]) -> Double {
         activeRollouts.reduce(now - retention) { cutoff, rollout in
-            min(cutoff, rollout.createdAt.timeIntervalSince1970 - rollout.policy.analysis.intervalSeconds)
+            let analysis = rollout.policy.analysis
+            return min(cutoff, rollout.createdAt.timeIntervalSince1970 - max(analysis.intervalSeconds, analysis.historyWindow))
         }
     }
 
