@@ -30,10 +30,13 @@ public struct NotificationSettings: Sendable, Hashable {
         self.pollInterval = pollInterval
     }
 
+    /// The dashboard's page of one rollout (`/?rollout=ID`, the address its own links use).
     func dashboardLink(rollout: String) -> String? {
         guard var base = dashboardURL, !base.isEmpty else { return nil }
         while base.hasSuffix("/") { base.removeLast() }
-        let id = rollout.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed) ?? rollout
-        return "\(base)/rollouts/\(id)"
+        var allowed = CharacterSet.urlQueryAllowed
+        allowed.remove(charactersIn: "&=+#")
+        let id = rollout.addingPercentEncoding(withAllowedCharacters: allowed) ?? rollout
+        return "\(base)/?rollout=\(id)"
     }
 }

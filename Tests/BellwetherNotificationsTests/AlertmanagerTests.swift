@@ -37,7 +37,7 @@ import FoundationNetworking
         #expect(annotations["summary"]?.contains("halted at step 1/2") == true)
         #expect(annotations["description"]?.contains("canary 0.052") == true)
         #expect((alert["status"] as? [String: Any])?["state"] as? String == "active")
-        #expect(alert["generatorURL"] as? String == "http://bellwether.local/rollouts/am-rollout")
+        #expect(alert["generatorURL"] as? String == "http://bellwether.local/?rollout=am-rollout")
 
         // When an operator resumes it, the halt resolves.
         try NotifyFixtures.apply(.manual(.resume, actor: "admin", reason: "false alarm"), to: "am-rollout", in: store, at: now, actor: "admin")

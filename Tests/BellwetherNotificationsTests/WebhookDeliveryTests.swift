@@ -54,7 +54,7 @@ import Testing
         #expect(halt["version"] as? String == "2.4.0")
         #expect(halt["policy"] as? String == "enrichment-canary")
         #expect(halt["step"] as? Int == 1)
-        #expect(halt["dashboardURL"] as? String == "https://bellwether.example/rollouts/halting")
+        #expect(halt["dashboardURL"] as? String == "https://bellwether.example/?rollout=halting")
         let evidence = try #require(halt["evidence"] as? [String: Any])
         #expect((evidence["canary"] as? [String: Any])?["value"] as? Double == 0.052)
         #expect((evidence["baseline"] as? [String: Any])?["value"] as? Double == 0.010)
