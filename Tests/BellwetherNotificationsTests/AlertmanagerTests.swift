@@ -9,7 +9,7 @@ import FoundationNetworking
 
 /// Alerts pushed to a real Alertmanager fire while a rollout is unhealthy and resolve when it
 /// recovers or finishes. Times are the wall clock's: Alertmanager compares them with its own.
-@Suite(.receiverTests, .serialized) struct AlertmanagerTests {
+@Suite(.serialized) struct AlertmanagerTests {
     @Test func aHaltFiresAnAlertWithItsLabelsAndAResumeResolvesIt() async throws {
         let alertmanager = try await Alertmanager()
         let store = try BellwetherStore.inMemory()

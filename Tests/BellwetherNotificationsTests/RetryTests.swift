@@ -6,7 +6,7 @@ import Testing
 
 /// Failed deliveries come back on an exponential schedule measured on an injected clock, and
 /// survive a restart in the outbox. Nothing here sleeps: the clock is moved by hand.
-@Suite(.receiverTests) struct RetryTests {
+@Suite struct RetryTests {
     let clock = ManualClock(now: NotifyFixtures.t0)
 
     func dispatcher(_ store: BellwetherStore, retry: RetrySchedule = RetrySchedule(base: 10, cap: 600, maxAttempts: 10)) -> NotificationDispatcher {

@@ -6,7 +6,7 @@ import Testing
 
 /// Every kind of notice reaches a real HTTP receiver, signed: the receiver checks each signature
 /// with Python's hmac module, independently of the controller's implementation.
-@Suite(.receiverTests) struct WebhookDeliveryTests {
+@Suite struct WebhookDeliveryTests {
     static let settings = NotificationSettings(
         dashboardURL: "https://bellwether.example/", environment: ["SLACK_HOOK_SECRET": "slack-secret"]
     )

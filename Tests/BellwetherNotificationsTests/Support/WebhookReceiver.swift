@@ -30,7 +30,7 @@ final class WebhookReceiver: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Self.script] + arguments
         process.standardOutput = output
-        process.standardError = FileHandle.standardError
+        process.standardError = FileHandle.nullDevice
         try process.run()
         reader = LineReader(output.fileHandleForReading)
         let first = reader.next()
