@@ -1,3 +1,4 @@
+import BellwetherTestSupport
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -19,7 +20,7 @@ final class Alertmanager {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let config = directory.appendingPathComponent("alertmanager.yml")
         try "route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n".write(to: config, atomically: true, encoding: .utf8)
-        port = try Self.freePort()
+        port = try FreePort.pick()
         process.executableURL = URL(fileURLWithPath: Self.binary)
         process.arguments = [
             "--config.file=\(config.path)", "--storage.path=\(directory.path)",
@@ -52,20 +53,6 @@ final class Alertmanager {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    private static func freePort() throws -> Int {
-        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(socket, $0, length) == 0 && getsockname(socket, $0, &length) == 0 }
-        }
-        guard bound else { throw Exited() }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 
     struct Missing: Error, CustomStringConvertible {
         var description: String { "\(Alertmanager.binary) is missing: run scripts/test, which installs Debian's prometheus-alertmanager" }
