@@ -76,6 +76,9 @@ public actor RolloutController: RolloutHealthProvider {
         var report = TickReport(time: now)
         do {
             let active = try store.activeRollouts()
+            // A finished rollout's step history is never read again.
+            let activeIDs = Set(active.map(\.id))
+            histories = histories.filter { activeIDs.contains($0.key.rolloutID) }
             // Reading the fleet costs in proportion to its size: skip it when no rollout is
             // active and none this controller drove is waiting to release its agents.
             guard !active.isEmpty || !owned.isEmpty else {
