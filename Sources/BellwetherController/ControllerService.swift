@@ -15,9 +15,14 @@ import ServiceLifecycle
 /// either way) and the service returns instead of sleeping again.
 public struct ControllerService: Service {
     public let controller: RolloutController
+    /// Runs before every pass: the server writes the heartbeats it holds in memory, so the pass
+    /// sees every agent heard so far even when controller time runs many times faster than the
+    /// wall-clock flush (the demo's `--speed`).
+    public let beforePass: @Sendable () async -> Void
 
-    public init(controller: RolloutController) {
+    public init(controller: RolloutController, beforePass: @escaping @Sendable () async -> Void = {}) {
         self.controller = controller
+        self.beforePass = beforePass
     }
 
     public func run() async throws {
@@ -25,6 +30,7 @@ public struct ControllerService: Service {
         let period = controller.configuration.tickPeriod
         var next = clock.now
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            await beforePass()
             await controller.tick()
             next = next.addingTimeInterval(period)
             if next <= clock.now { next = clock.now.addingTimeInterval(period) }

@@ -62,6 +62,16 @@ import Testing
         #expect(outcome.report.contains("| rollback-converged | rolling-back → rolled-back |"))
     }
 
+    /// Lockstep is what makes these tests mean something: however the scheduler interleaves the
+    /// agents, the same seed gives the same cohorts, the same data at every pass, and so the same
+    /// rollout, verdict for verdict.
+    @Test func theSameSeedReplaysTheSameRollout() async throws {
+        let first = try await demo(.silentKiller, seed: 4).narration.filter { $0.hasPrefix("[") }
+        let second = try await demo(.silentKiller, seed: 4).narration.filter { $0.hasPrefix("[") }
+        #expect(first.contains { $0.contains("decision: ROLLBACK") })
+        #expect(first == second)
+    }
+
     @Test(arguments: [FleetScenario.latency, .throughput, .crashLoop])
     func aFaultyVersionIsStoppedAtTheFirstStep(_ scenario: FleetScenario) async throws {
         let (outcome, _) = try await demo(scenario)

@@ -62,4 +62,28 @@ import Testing
             tasks.cancelAll()
         }
     }
+
+    @Test func whatMustBeWrittenBeforeAPassIsWrittenBeforeEveryPass() async throws {
+        let store = try BellwetherStore.inMemory()
+        let clock = ManualClock(now: F.t0)
+        let controller = RolloutController(store: store, metrics: EmbeddedMetricSource(store: store), clock: clock)
+        var ticks = controller.completedTicks.makeAsyncIterator()
+        let (prepared, record) = AsyncStream.makeStream(of: Date.self)
+        var preparedAt = prepared.makeAsyncIterator()
+
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask {
+                try await ControllerService(controller: controller) { record.yield(clock.now) }.run()
+            }
+            // When the service passes at the start and after a tick of controller time
+            #expect(await ticks.next()?.time == F.t0)
+            clock.advance(by: 1)
+            #expect(await ticks.next()?.time == F.t0.addingTimeInterval(1))
+
+            // Then the hook ran before each of the two passes, at the pass's instant
+            #expect(await preparedAt.next() == F.t0)
+            #expect(await preparedAt.next() == F.t0.addingTimeInterval(1))
+            tasks.cancelAll()
+        }
+    }
 }

@@ -23,7 +23,7 @@ import Testing
                     try await clock.sleep(until: self.t0.addingTimeInterval(delay))
                     wakes.yield(index)
                 }
-                while clock.sleeperCount < index { await Task.yield() }
+                try await clock.waitForSleepers(index)
             }
             var iterator = woken.makeAsyncIterator()
 
@@ -45,7 +45,7 @@ import Testing
     @Test func aCancelledSleeperWakesAtOnceWithCancellationAndIsForgotten() async throws {
         let clock = ManualClock(now: t0)
         let sleeper = Task { try await clock.sleep(until: self.t0.addingTimeInterval(60)) }
-        while clock.sleeperCount < 1 { await Task.yield() }
+        try await clock.waitForSleepers(1)
 
         sleeper.cancel()
 
@@ -60,6 +60,37 @@ import Testing
             try await clock.sleep(until: self.t0.addingTimeInterval(60))
         }
         await #expect(throws: CancellationError.self) { try await sleeper.value }
+        #expect(clock.sleeperCount == 0)
+    }
+
+    @Test func waitingForSleepersReturnsOnceThatManyTasksSleep() async throws {
+        // Given a waiter for two sleepers, and one sleeper
+        let clock = ManualClock(now: t0)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await clock.sleep(until: self.t0.addingTimeInterval(10)) }
+            try await clock.waitForSleepers(1)
+            let waiter = Task { try await clock.waitForSleepers(2) }
+
+            // When a second task goes to sleep
+            group.addTask { try await clock.sleep(until: self.t0.addingTimeInterval(10)) }
+
+            // Then the waiter returns, and no sleeper has been woken
+            try await waiter.value
+            #expect(clock.sleeperCount == 2)
+            clock.advance(by: 10)
+            try await group.waitForAll()
+        }
+        // And a wait already satisfied returns at once
+        try await clock.waitForSleepers(0)
+    }
+
+    @Test func aCancelledWaitForSleepersThrowsCancellation() async throws {
+        let clock = ManualClock(now: t0)
+        let waiter = Task { try await clock.waitForSleepers(1) }
+
+        waiter.cancel()
+
+        await #expect(throws: CancellationError.self) { try await waiter.value }
         #expect(clock.sleeperCount == 0)
     }
 

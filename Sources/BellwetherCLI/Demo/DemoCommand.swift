@@ -35,7 +35,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("The rollout policy.", valueName: "file"))
     var policy = "policies/demo-canary.yaml"
 
-    @Option(help: "Seed of the simulated fleet, so a run can be replayed.")
+    @Option(help: "Seed of the simulated fleet and of the rollout's cohorts, so a run can be replayed.")
     var seed: UInt64 = 1
 
     @Flag(help: "Keep the controller and the fleet running after the report, until Ctrl-C.")

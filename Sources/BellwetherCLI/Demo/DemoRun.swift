@@ -27,6 +27,10 @@ struct DemoRun: Sendable {
     /// time once every agent's requests are answered, so how busy the machine is cannot change
     /// what the controller sees; the demo itself runs on a `ScaledClock` at `speed`.
     var lockstep: Double?
+    /// Controller seconds the fleet runs on the stable version before the rollout starts: a real
+    /// fleet has run for hours when a rollout begins, and the controller judges each agent
+    /// against its own recent past (the policy's `analysis.history`), so the demo gives it one.
+    var warmUp: Double = 600
     /// When the demo stops watching: by default once the rollout is finished or halted for a human.
     var settled: @Sendable (RolloutView) -> Bool = { DemoExpectation.isSettled($0.state.phase) }
 
@@ -51,8 +55,17 @@ struct DemoRun: Sendable {
         defer { if let temporary, !keepRunning { try? FileManager.default.removeItem(at: temporary) } }
         let path = databasePath ?? temporary!.appendingPathComponent("demo.db").path
 
-        let clock: any ControllerClock = lockstep == nil ? ScaledClock(speed: speed) : ManualClock(now: Date())
-        let controller = try await EmbeddedController.start(databasePath: path, clock: clock, heartbeatSeconds: 30, silentAfter: 150)
+        // A lockstep run starts on a whole second: the agents' arithmetic on absolute times then
+        // rounds the same way in every run, so a seed replays its draws exactly.
+        let clock: any ControllerClock = lockstep == nil
+            ? ScaledClock(speed: speed) : ManualClock(now: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
+        // In a database of its own the rollout is named by the seed, and so are its cohorts: the
+        // same seed replays the same demo. A database given with --db may hold earlier demos.
+        let seed = seed
+        let rolloutID: (@Sendable (Policy) -> String)? = temporary == nil ? nil : { @Sendable policy in Self.rolloutID(policy: policy, seed: seed) }
+        let controller = try await EmbeddedController.start(
+            databasePath: path, clock: clock, heartbeatSeconds: 30, silentAfter: 150, rolloutID: rolloutID
+        )
         let base = controller.url
         print("Bellwether controller running at \(base.absoluteString) (dashboard: \(base.absoluteString)/), database \(path)")
         if lockstep == nil { print("Time runs \(Self.number(speed))× faster than real time, for the controller and the fleet alike.") }
@@ -68,7 +81,13 @@ struct DemoRun: Sendable {
         print(Self.describe(fleet.profiles))
         let pace = Pace(lockstep: lockstep, clock: clock, fleet: fleet, controller: controller)
         try await pace.drive(until: { fleet.checkedIn == agents }, timeout: 60, "the fleet could not check in: \(fleet.sent.lastError ?? "no answer")")
-        print("All \(agents) agents checked in on \(Self.stableVersion). Rolling out \(Self.targetVersion): \(scenario.story).")
+        print("All \(agents) agents checked in on \(Self.stableVersion).")
+        if warmUp > 0 {
+            print("Letting the fleet run \(Self.duration(warmUp)) on \(Self.stableVersion) first, so the controller knows each agent's normal.")
+            let ready = clock.now.addingTimeInterval(warmUp)
+            try await pace.drive(until: { clock.now >= ready }, timeout: 120 + 2 * warmUp / speed, "the fleet's warm-up did not finish")
+        }
+        print("Rolling out \(Self.targetVersion): \(scenario.story).")
 
         let client = BellwetherClient(server: base, token: nil)
         let started: RolloutView = try await client.post("api/v1/rollouts", body: StartRolloutRequest(
@@ -129,12 +148,22 @@ struct DemoRun: Sendable {
         return bakes + Double(policy.steps.count) * policy.convergence.timeoutSeconds + 600
     }
 
+    static func rolloutID(policy: Policy, seed: UInt64) -> String {
+        var hash = StableHash()
+        hash.combine("demo rollout \(seed)")
+        return "\(policy.name)-" + String(UInt32(truncatingIfNeeded: hash.value), radix: 16)
+    }
+
     static func describe(_ profiles: [AgentProfile]) -> String {
         let rates = profiles.map(\.recordsPerSecond)
         let shares = profiles.map(\.specialShare)
         let regions = Set(profiles.compactMap { $0.labels["region"] }).count
         return "Fleet: \(profiles.count) simulated collectors in \(regions) regions, \(number(rates.min() ?? 0))–\(number(rates.max() ?? 0)) records/s each, "
             + "refunds \(Int(((shares.min() ?? 0) * 100).rounded()))–\(Int(((shares.max() ?? 0) * 100).rounded()))% of an agent's records"
+    }
+
+    static func duration(_ seconds: Double) -> String {
+        seconds >= 60 && seconds.truncatingRemainder(dividingBy: 60) == 0 ? "\(Int(seconds / 60)) minutes" : "\(Int(seconds)) s"
     }
 
     static func number(_ value: Double) -> String {

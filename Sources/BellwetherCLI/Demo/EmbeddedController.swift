@@ -20,7 +20,11 @@ struct EmbeddedController: Sendable {
     ///   - silentAfter: controller seconds without a heartbeat before an agent counts as silent.
     ///     At 60× a one-second stall of a busy machine is a minute of controller time, so the demo
     ///     allows more than `serve`'s three heartbeats.
-    static func start(databasePath: String, clock: any ControllerClock, heartbeatSeconds: Int, silentAfter: Double) async throws -> EmbeddedController {
+    ///   - rolloutID: names new rollouts, and so draws their cohorts; nil for the server's random names.
+    static func start(
+        databasePath: String, clock: any ControllerClock, heartbeatSeconds: Int, silentAfter: Double,
+        rolloutID: (@Sendable (Policy) -> String)? = nil
+    ) async throws -> EmbeddedController {
         var configuration = ServerConfiguration()
         configuration.databasePath = databasePath
         configuration.listen = ListenAddress(host: "127.0.0.1", port: 0)
@@ -35,7 +39,8 @@ struct EmbeddedController: Sendable {
         var logger = Logger(label: "bellwether.demo")
         logger.logLevel = .warning
         let (addresses, announce) = AsyncStream.makeStream(of: ListenAddress.self)
-        let components = ServerComponents.controller(configuration: configuration, store: store, clock: clock, logger: logger)
+        var components = ServerComponents.controller(configuration: configuration, store: store, clock: clock, logger: logger)
+        if let rolloutID { components.newRolloutID = rolloutID }
         let application = try buildApplication(configuration: configuration, components: components, logger: logger) { address in
             announce.yield(address)
         }

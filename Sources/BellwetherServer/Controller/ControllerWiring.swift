@@ -51,15 +51,17 @@ extension ServerComponents {
         // On a manual clock only `POST /api/v1/clock/advance` runs passes: with no background
         // service racing it, a test of the real process sees one pass per advance, in order.
         if !(clock is ManualClock) {
-            components.services.append(ControllerService(controller: controller))
+            let fleet = components.fleet
+            components.services.append(ControllerService(controller: controller) { await fleet.flushLoggingFailure() })
         }
         if let manual = clock as? ManualClock {
             let fleet = components.fleet
-            components.clock = ClockControl { seconds in
+            components.clock = ClockControl { seconds, settle in
+                manual.advance(by: seconds)
+                try await settle()
                 // Heartbeats and telemetry heard so far must be in the store before the loop looks.
                 try await fleet.flush()
                 try otlp.flush(to: store)
-                manual.advance(by: seconds)
                 var report = await controller.tick()
                 // The answer says where every recent rollout stands now, read from the store, not
                 // only those this pass drove (an operator's command may have ended one meanwhile).

@@ -21,6 +21,16 @@ public final class ManualClock: ControllerClock {
         var sleepers: [Sleeper] = []
         /// Sleepers cancelled before they had registered.
         var cancelled: Set<UInt64> = []
+        /// Tasks waiting for this many sleepers, by id.
+        var idleWaiters: [UInt64: (count: Int, continuation: CheckedContinuation<Void, any Error>)] = [:]
+        var cancelledWaiters: Set<UInt64> = []
+
+        /// Takes the idle waiters the current number of sleepers satisfies.
+        mutating func satisfiedWaiters() -> [CheckedContinuation<Void, any Error>] {
+            let ready = idleWaiters.filter { $0.value.count <= sleepers.count }
+            for id in ready.keys { idleWaiters[id] = nil }
+            return ready.values.map(\.continuation)
+        }
     }
 
     private let state: Mutex<State>
@@ -58,20 +68,52 @@ public final class ManualClock: ControllerClock {
         }
     }
 
-    public func sleep(until deadline: Date) async throws {
-        let id = state.withLock { state in
-            defer { state.nextID += 1 }
-            return state.nextID
-        }
+    /// Returns once at least `count` tasks sleep on this clock: after an advance, that is how a
+    /// test knows every task it woke has done what it does at the new instant and gone back to
+    /// sleep. Throws `CancellationError` when the waiting task is cancelled.
+    public func waitForSleepers(_ count: Int) async throws {
+        let id = takeID()
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let outcome = state.withLock { state -> Result<Void, any Error>? in
-                    if state.cancelled.remove(id) != nil { return .failure(CancellationError()) }
-                    if deadline <= state.now { return .success(()) }
-                    state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
+                    if state.cancelledWaiters.remove(id) != nil { return .failure(CancellationError()) }
+                    if state.sleepers.count >= count { return .success(()) }
+                    state.idleWaiters[id] = (count, continuation)
                     return nil
                 }
                 if let outcome { continuation.resume(with: outcome) }
+            }
+        } onCancel: {
+            let waiter = state.withLock { state -> CheckedContinuation<Void, any Error>? in
+                guard let waiter = state.idleWaiters.removeValue(forKey: id) else {
+                    state.cancelledWaiters.insert(id)
+                    return nil
+                }
+                return waiter.continuation
+            }
+            waiter?.resume(throwing: CancellationError())
+        }
+    }
+
+    private func takeID() -> UInt64 {
+        state.withLock { state in
+            defer { state.nextID += 1 }
+            return state.nextID
+        }
+    }
+
+    public func sleep(until deadline: Date) async throws {
+        let id = takeID()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let (outcome, idle) = state.withLock { state -> (Result<Void, any Error>?, [CheckedContinuation<Void, any Error>]) in
+                    if state.cancelled.remove(id) != nil { return (.failure(CancellationError()), []) }
+                    if deadline <= state.now { return (.success(()), []) }
+                    state.sleepers.append(Sleeper(id: id, deadline: deadline, continuation: continuation))
+                    return (nil, state.satisfiedWaiters())
+                }
+                if let outcome { continuation.resume(with: outcome) }
+                for waiter in idle { waiter.resume() }
             }
         } onCancel: {
             let sleeper = state.withLock { state -> Sleeper? in
