@@ -34,11 +34,17 @@ import Testing
     }
 
     /// `bellwether demo`'s policy: enrichment-canary's four checks, on steps whose first cohort is
-    /// big enough (20 of 200 agents) for every check to reach a verdict within its bake.
+    /// big enough (20 of 200 agents) for every check to reach a verdict within its bake. The one
+    /// difference: the demo's sampled traces leave 20 canaries a few hundred failed spans a bake,
+    /// so its trace check tolerates half a percentage point.
     @Test func demoCanaryHasEnrichmentCanarysChecksOnStepsAFleetOf200CanJudge() throws {
         let policy = try decodeExample("demo-canary")
         let design = try decodeExample("enrichment-canary")
-        #expect(policy.analysis.checks == design.analysis.checks)
+        var checks = policy.analysis.checks
+        let trace = try #require(checks.firstIndex { $0.name == "trace-failure-ratio" })
+        #expect(checks[trace].tolerance == Tolerance(absolute: 0.005))
+        checks[trace].tolerance = Tolerance()
+        #expect(checks == design.analysis.checks)
         #expect(policy.steps.map(\.percent) == [10, 25, 50, 100])
         #expect(policy.steps.allSatisfy { $0.percent == 100 || $0.bakeSeconds == 600 })
         #expect(policy.stratifyBy == "region")
