@@ -110,12 +110,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The simulated fleet of `bellwether demo` and `bellwether sim`: a pure, seeded model of
-        // each agent and a thin URLSession adapter speaking heartbeats and OTLP/HTTP protobuf.
+        // each agent and thin adapters speaking heartbeats and OTLP/HTTP protobuf (URLSession), or
+        // serving Prometheus' text format as a Collector would (Hummingbird).
         .target(
             name: "BellwetherFleetSim",
             dependencies: [
-                "BellwetherCore", "BellwetherAPI", "BellwetherTelemetry", "BellwetherScenarios",
+                "BellwetherCore", "BellwetherAPI", "BellwetherTelemetry", "BellwetherScenarios", "BellwetherPrometheus",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -159,7 +161,7 @@ let package = Package(
             dependencies: ["BellwetherOpAMP", "BellwetherCore", "BellwetherTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BellwetherFleetSimTests", dependencies: ["BellwetherFleetSim", "BellwetherCore", "BellwetherTelemetry"], swiftSettings: swiftSettings),
+        .testTarget(name: "BellwetherFleetSimTests", dependencies: ["BellwetherFleetSim", "BellwetherCore", "BellwetherTelemetry", "BellwetherTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BellwetherStoreTests", dependencies: ["BellwetherStore", "BellwetherTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BellwetherControllerTests",
