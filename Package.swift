@@ -63,7 +63,7 @@ let package = Package(
         // whose telemetry goes through an OpenTelemetry Collector (docs/scale.md).
         .target(
             name: "BellwetherPrometheus",
-            dependencies: ["BellwetherCore", "BellwetherController"],
+            dependencies: ["BellwetherCore", "BellwetherController", .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         // OpAMP: the protobuf messages (generated from proto/opamp, committed), body decoding, and the
@@ -155,7 +155,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BellwetherPrometheusTests", dependencies: ["BellwetherPrometheus", "BellwetherCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "BellwetherPrometheusTests", dependencies: ["BellwetherPrometheus", "BellwetherCore", "BellwetherController"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BellwetherOpAMPTests",
             dependencies: ["BellwetherOpAMP", "BellwetherCore", "BellwetherTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
