@@ -161,7 +161,14 @@ let package = Package(
             dependencies: ["BellwetherOpAMP", "BellwetherCore", "BellwetherTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BellwetherFleetSimTests", dependencies: ["BellwetherFleetSim", "BellwetherCore", "BellwetherTelemetry", "BellwetherTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BellwetherFleetSimTests",
+            dependencies: [
+                "BellwetherFleetSim", "BellwetherCore", "BellwetherTelemetry", "BellwetherTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "BellwetherStoreTests", dependencies: ["BellwetherStore", "BellwetherTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BellwetherControllerTests",
