@@ -155,7 +155,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BellwetherPrometheusTests", dependencies: ["BellwetherPrometheus", "BellwetherCore", "BellwetherController"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BellwetherPrometheusTests",
+            dependencies: [
+                "BellwetherPrometheus", "BellwetherCore", "BellwetherController", "BellwetherTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BellwetherOpAMPTests",
             dependencies: ["BellwetherOpAMP", "BellwetherCore", "BellwetherTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
