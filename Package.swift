@@ -63,7 +63,7 @@ let package = Package(
         // whose telemetry goes through an OpenTelemetry Collector (docs/scale.md).
         .target(
             name: "BellwetherPrometheus",
-            dependencies: ["BellwetherCore", "BellwetherController"],
+            dependencies: ["BellwetherCore", "BellwetherController", .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         // OpAMP: the protobuf messages (generated from proto/opamp, committed), body decoding, and the
@@ -110,12 +110,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The simulated fleet of `bellwether demo` and `bellwether sim`: a pure, seeded model of
-        // each agent and a thin URLSession adapter speaking heartbeats and OTLP/HTTP protobuf.
+        // each agent and thin adapters speaking heartbeats and OTLP/HTTP protobuf (URLSession), or
+        // serving Prometheus' text format as a Collector would (Hummingbird).
         .target(
             name: "BellwetherFleetSim",
             dependencies: [
-                "BellwetherCore", "BellwetherAPI", "BellwetherTelemetry", "BellwetherScenarios",
+                "BellwetherCore", "BellwetherAPI", "BellwetherTelemetry", "BellwetherScenarios", "BellwetherPrometheus",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -153,13 +155,28 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BellwetherPrometheusTests", dependencies: ["BellwetherPrometheus", "BellwetherCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BellwetherPrometheusTests",
+            dependencies: [
+                "BellwetherPrometheus", "BellwetherCore", "BellwetherController", "BellwetherTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "BellwetherOpAMPTests",
             dependencies: ["BellwetherOpAMP", "BellwetherCore", "BellwetherTestSupport", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "BellwetherFleetSimTests", dependencies: ["BellwetherFleetSim", "BellwetherCore", "BellwetherTelemetry"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "BellwetherFleetSimTests",
+            dependencies: [
+                "BellwetherFleetSim", "BellwetherCore", "BellwetherTelemetry", "BellwetherTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "BellwetherStoreTests", dependencies: ["BellwetherStore", "BellwetherTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BellwetherControllerTests",

@@ -16,10 +16,16 @@ public protocol MetricSource: Sendable {
     /// a source that must name each metric it fetches (Prometheus) knows which. Defaults to the
     /// call above, for sources that hold everything anyway.
     func observations(agents: Set<String>, from: Double, through: Double, needs: MetricNeeds) async throws -> [AgentObservation]
+
+    /// The source a rollout of `policy` reads: the one its `metrics` section names, or this one.
+    /// Defaults to this one, for sources that know no other.
+    func source(for policy: Policy) -> any MetricSource
 }
 
 extension MetricSource {
     public func observations(agents: Set<String>, from: Double, through: Double, needs: MetricNeeds) async throws -> [AgentObservation] {
         try await observations(agents: agents, from: from, through: through)
     }
+
+    public func source(for policy: Policy) -> any MetricSource { self }
 }

@@ -31,7 +31,7 @@ extension RolloutController {
         let range = analysis.readWindow(through: last)
         let observations: [AgentObservation]
         do {
-            observations = try await metrics.observations(
+            observations = try await metrics.source(for: rollout.policy).observations(
                 agents: plan.split.canary.union(plan.split.baseline), from: range.from, through: range.through,
                 needs: MetricNeeds(rollout.policy.analysis)
             )
@@ -77,8 +77,9 @@ extension RolloutController {
         let window = analysis.historyWindow
         let agents = analysis.plan.split.canary.union(analysis.plan.split.baseline)
         do {
-            let observations = try await metrics.observations(
-                agents: agents, from: window.from, through: window.through, needs: MetricNeeds(analysis.plan.rollout.policy.analysis)
+            let policy = analysis.plan.rollout.policy
+            let observations = try await metrics.source(for: policy).observations(
+                agents: agents, from: window.from, through: window.through, needs: MetricNeeds(policy.analysis)
             )
             let samples = analysis.history(from: observations)
             histories = histories.filter { $0.key.rolloutID != key.rolloutID }

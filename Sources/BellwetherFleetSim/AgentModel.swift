@@ -21,6 +21,8 @@ public struct AgentModel: Sendable {
     public private(set) var failures: UInt64 = 0
     public private(set) var latencyCounts: [UInt64]
     public private(set) var latencySum = 0.0
+    /// Traced spans ended since the process started, by outcome.
+    public private(set) var spanCalls = SpanCalls()
     /// Every process start after the first: installs and crash-loop restarts.
     public private(set) var restarts = 0
     /// The install under way: the version, when it completes, and whether it will fail.
@@ -82,15 +84,16 @@ public struct AgentModel: Sendable {
     }
 
     /// What the SDK would export now: nil while the process is down. Takes the spans ended since
-    /// the last report.
-    public mutating func report(at now: Double) -> AgentReport? {
+    /// the last report, unless `takingSpans` is false (a Prometheus scrape reads the totals only,
+    /// and leaves the spans to an OTLP exporter, if any).
+    public mutating func report(at now: Double, takingSpans: Bool = true) -> AgentReport? {
         advance(to: now)
         guard isRunning else { return nil }
-        defer { spans.removeAll(keepingCapacity: true) }
+        defer { if takingSpans { spans.removeAll(keepingCapacity: true) } }
         return AgentReport(
             agent: profile.id, version: version, labels: profile.labels, startTime: startTime, time: time,
             records: records, failures: failures, latencyCounts: latencyCounts, latencySum: latencySum,
-            latencyBounds: settings.latencyBounds, spans: spans
+            latencyBounds: settings.latencyBounds, spans: takingSpans ? spans : [], spanCalls: spanCalls
         )
     }
 
@@ -132,6 +135,7 @@ public struct AgentModel: Sendable {
         failures = 0
         latencyCounts = Array(repeating: 0, count: settings.latencyBounds.count + 1)
         latencySum = 0
+        spanCalls = SpanCalls()
         restarts += 1
         scheduleCrash()
     }
@@ -152,7 +156,7 @@ public struct AgentModel: Sendable {
         let seconds = end - start
         guard seconds > 0 else { return }
         let behaviour = settings.behaviour(of: version)
-        var rate = profile.recordsPerSecond
+        var rate = profile.recordsPerSecond * settings.trafficFactor
         var latencyMedian = profile.latencyMedian
         switch behaviour {
         case .throughputDrop(let factor): rate *= factor
@@ -215,6 +219,7 @@ public struct AgentModel: Sendable {
             duration: median * random.lognormalFactor(sigma: settings.latencySpread) * exp(settings.latencySpread * settings.latencySpread / 2),
             outcome: outcome
         )
+        spanCalls.count(outcome)
         if spans.count >= settings.spanQueueLimit { spans.removeFirst() }
         spans.append(span)
     }

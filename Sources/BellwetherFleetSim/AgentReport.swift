@@ -14,4 +14,6 @@ public struct AgentReport: Sendable, Hashable {
     public var latencySum: Double
     public var latencyBounds: [Double]
     public var spans: [SimulatedSpan]
+    /// Every traced span since `startTime`, by outcome (cumulative, unlike `spans`).
+    public var spanCalls: SpanCalls = SpanCalls()
 }

@@ -19,8 +19,15 @@ public final class FleetSimulator: Sendable {
         /// Agents' resources per export request; 1 sends each agent's own requests.
         public var batchSize: Int
         public var idPrefix: String
+        /// False when agents' telemetry reaches the controller another way (Prometheus scraping
+        /// `exposition`, as behind a Collector): no OTLP is sent.
+        public var exportsOTLP: Bool
 
-        public init(agents: Int = 200, seed: UInt64 = 1, settings: SimulationSettings = SimulationSettings(), exportInterval: Double = 10, batchSize: Int = 25, idPrefix: String = "collector") {
+        public init(
+            agents: Int = 200, seed: UInt64 = 1, settings: SimulationSettings = SimulationSettings(), exportInterval: Double = 10, batchSize: Int = 25,
+            idPrefix: String = "collector", exportsOTLP: Bool = true
+        ) {
+            self.exportsOTLP = exportsOTLP
             self.agents = agents
             self.seed = seed
             self.settings = settings
@@ -50,6 +57,7 @@ public final class FleetSimulator: Sendable {
 
     public let configuration: Configuration
     private let cells: [AgentCell]
+    private let cellsByID: [String: AgentCell]
     private let transport: FleetTransport
     private let clock: any ControllerClock
     private let counters = Mutex(FleetCounters())
@@ -63,6 +71,7 @@ public final class FleetSimulator: Sendable {
         cells = AgentProfile.fleet(count: configuration.agents, seed: configuration.seed, idPrefix: configuration.idPrefix).map {
             AgentCell(AgentModel(profile: $0, settings: configuration.settings, startTime: start, seed: configuration.seed))
         }
+        cellsByID = Dictionary(cells.map { ($0.id, $0) }) { first, _ in first }
     }
 
     public var sent: FleetCounters { counters.withLock { $0 } }
@@ -71,7 +80,28 @@ public final class FleetSimulator: Sendable {
     /// `ManualClock`, the fleet is idle (every request answered) when this many are asleep.
     public var taskCount: Int {
         let batch = max(1, configuration.batchSize)
-        return cells.count + (cells.count + batch - 1) / batch
+        return cells.count + (configuration.exportsOTLP ? (cells.count + batch - 1) / batch : 0)
+    }
+
+    /// The agents' metrics now, as Prometheus scrapes them behind a Collector: every running agent,
+    /// or only `agent` (nil when no such agent exists or its process is down). Without OTLP
+    /// exports the scrape also drops the spans ended since the last one, which nobody else takes.
+    public func exposition(of agent: String? = nil) -> PrometheusExposition? {
+        let now = clock.now.timeIntervalSince1970
+        let chosen = agent.map { id in cellsByID[id].map { [$0] } ?? [] } ?? cells
+        if agent != nil, chosen.isEmpty { return nil }
+        let reports = chosen.compactMap { cell in
+            cell.model.withLock { $0.report(at: now, takingSpans: !configuration.exportsOTLP) }
+        }
+        if agent != nil, reports.isEmpty { return nil }
+        return PrometheusExposition(reports: reports)
+    }
+
+    public func hasAgent(_ id: String) -> Bool { cellsByID[id] != nil }
+
+    /// Every agent as a Prometheus scrape target on a listener at `address` (`HOST:PORT`).
+    public func scrapeTargets(address: String) -> PrometheusTargets {
+        PrometheusTargets(agents: cells.map(\.id), address: address)
     }
 
     /// How many agents run each version now.
@@ -107,7 +137,7 @@ public final class FleetSimulator: Sendable {
                 let phase = Double(index) / Double(max(1, cells.count))
                 group.addTask { await self.heartbeats(cell, phase: phase) }
             }
-            for (index, batch) in batches.enumerated() {
+            for (index, batch) in batches.enumerated() where configuration.exportsOTLP {
                 let phase = Double(index) / Double(batches.count)
                 group.addTask { await self.exports(batch, phase: phase) }
             }

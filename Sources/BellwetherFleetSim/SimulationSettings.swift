@@ -21,6 +21,9 @@ public struct SimulationSettings: Sendable, Hashable {
     /// Spans an agent keeps for its next export at most; older ones are dropped, as an SDK's
     /// bounded queue drops them when the collector is unreachable.
     public var spanQueueLimit: Int
+    /// Multiplies every agent's record rate: more data a second for a short real-time run (the
+    /// real-Prometheus test) or a load test, the agents' differences kept.
+    public var trafficFactor: Double
 
     public init(
         stableVersion: String = "2.3.1",
@@ -30,8 +33,10 @@ public struct SimulationSettings: Sendable, Hashable {
         traceSampleRatio: Double = 0.08,
         latencyBounds: [Double] = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10],
         latencySpread: Double = 0.5,
-        spanQueueLimit: Int = 2_048
+        spanQueueLimit: Int = 2_048,
+        trafficFactor: Double = 1
     ) {
+        self.trafficFactor = trafficFactor
         self.stableVersion = stableVersion
         self.behaviours = behaviours
         self.installDelay = installDelay

@@ -14,6 +14,22 @@ public enum PrometheusError: Error, Sendable, Hashable, CustomStringConvertible 
     case malformedResponse(reason: String)
     /// Every query answered, but no series at all for the rollout's agents.
     case noSeries(agents: Int, agentLabel: String, metrics: [String])
+    /// The policy's `metrics.prometheus` cannot be used as written here (its authorization
+    /// variable unset, its URL unusable): nothing was asked.
+    case misconfigured(String)
+
+    /// The failure's kind, as `bellwether_metric_source_failures_total` counts it.
+    public var reason: String {
+        switch self {
+        case .unreachable: "unreachable"
+        case .timedOut: "timeout"
+        case .httpStatus: "status"
+        case .queryFailed: "query"
+        case .malformedResponse: "malformed"
+        case .noSeries: "empty"
+        case .misconfigured: "configuration"
+        }
+    }
 
     public var description: String {
         switch self {
@@ -30,6 +46,8 @@ public enum PrometheusError: Error, Sendable, Hashable, CustomStringConvertible 
         case .noSeries(let agents, let agentLabel, let metrics):
             "Prometheus has no series of \(metrics.joined(separator: ", ")) for any of the \(agents) agents by label \(agentLabel): "
                 + "check that agents' metrics reach it and that prometheusAgentLabel names the label holding service.instance.id"
+        case .misconfigured(let problem):
+            "the policy's Prometheus cannot be used: \(problem)"
         }
     }
 

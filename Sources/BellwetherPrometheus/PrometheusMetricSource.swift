@@ -1,6 +1,7 @@
 import BellwetherController
 import BellwetherCore
 import Foundation
+import Metrics
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -16,9 +17,13 @@ import FoundationNetworking
 public struct PrometheusMetricSource: MetricSource {
     public let settings: PrometheusSettings
     private let session: URLSession
+    private let telemetry: (any MetricsFactory)?
 
-    public init(settings: PrometheusSettings) {
+    /// - Parameter telemetry: where failures are counted (`bellwether_metric_source_failures_total`
+    ///   by reason); nil counts nothing.
+    public init(settings: PrometheusSettings, telemetry: (any MetricsFactory)? = nil) {
         self.settings = settings
+        self.telemetry = telemetry
         let configuration = URLSessionConfiguration.ephemeral
         configuration.timeoutIntervalForRequest = settings.timeoutSeconds
         configuration.timeoutIntervalForResource = settings.timeoutSeconds
@@ -33,6 +38,22 @@ public struct PrometheusMetricSource: MetricSource {
     }
 
     public func observations(agents: Set<String>, from: Double, through: Double, needs: MetricNeeds) async throws -> [AgentObservation] {
+        do throws(PrometheusError) {
+            return try await read(agents: agents, from: from, through: through, needs: needs)
+        } catch {
+            Self.count(error, on: telemetry)
+            throw error
+        }
+    }
+
+    /// One evaluation's failure, once, by its reason.
+    static func count(_ error: PrometheusError, on telemetry: (any MetricsFactory)?) {
+        guard let telemetry else { return }
+        Counter(label: "bellwether_metric_source_failures_total", dimensions: [("source", "prometheus"), ("reason", error.reason)], factory: telemetry)
+            .increment()
+    }
+
+    private func read(agents: Set<String>, from: Double, through: Double, needs: MetricNeeds) async throws(PrometheusError) -> [AgentObservation] {
         guard !agents.isEmpty, !needs.isEmpty,
               let range = PrometheusQuery.range(from: from, through: through, step: settings.stepSeconds)
         else { return [] }
@@ -53,7 +74,8 @@ public struct PrometheusMetricSource: MetricSource {
             for await (index, result) in group { results[index] = result }
             return results
         }
-        let answers = try results.map { try $0.get() }
+        var answers: [[PrometheusSeries]] = []
+        for result in results { answers.append(try result.get()) }
         return try PrometheusObservations.assemble(zip(queries, answers).map { (query: $0, series: $1) }, agents: agents, settings: settings)
     }
 

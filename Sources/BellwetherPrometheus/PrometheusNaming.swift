@@ -32,4 +32,19 @@ public enum PrometheusNaming {
     public static func label(_ attribute: String) -> String {
         sanitized(attribute)
     }
+
+    /// `text` inside double quotes, as PromQL string literals and label values in the text
+    /// exposition format both write it: `\`, `"` and line feeds escaped.
+    public static func escaped(_ text: String) -> String {
+        var result = ""
+        for character in text {
+            switch character {
+            case "\\": result += "\\\\"
+            case "\"": result += "\\\""
+            case "\n": result += "\\n"
+            default: result.append(character)
+            }
+        }
+        return result
+    }
 }

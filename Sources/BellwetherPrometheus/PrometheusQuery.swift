@@ -67,16 +67,7 @@ public struct PrometheusQuery: Sendable, Hashable {
 
     /// A PromQL double-quoted string literal.
     static func quoted(_ text: String) -> String {
-        var result = "\""
-        for character in text {
-            switch character {
-            case "\\": result += "\\\\"
-            case "\"": result += "\\\""
-            case "\n": result += "\\n"
-            default: result.append(character)
-            }
-        }
-        return result + "\""
+        "\"" + PrometheusNaming.escaped(text) + "\""
     }
 
     /// `text` matched literally inside a (RE2) regular expression.

@@ -4,8 +4,9 @@ import BellwetherTestSupport
 import Foundation
 import Testing
 
-/// When Prometheus cannot be read, a rollout halts with the reason and never promotes: the
-/// controller on a manual clock, its Prometheus URL a loopback port nobody listens on.
+/// When Prometheus cannot be read, a rollout halts with the reason and never promotes, and
+/// `/metrics` counts the failures: the controller on a manual clock, the Prometheus URL (the
+/// server's, or the one the policy names) a loopback port nobody listens on.
 @Suite struct PrometheusDownTests {
     static let adminToken = "prom-down-admin-token"
     static let agentToken = "prom-down-agent-token"
@@ -28,13 +29,30 @@ import Testing
         """
 
     @Test func anUnreachablePrometheusHaltsTheRolloutWithTheReasonAndNeverPromotes() async throws {
+        let nobody = try FreePort.pick()
+        try await haltsWithoutPrometheus(at: nobody, serverArguments: ["--prometheus-url", "http://127.0.0.1:\(nobody)"], policyYAML: Self.policyYAML)
+    }
+
+    /// The server reads its embedded store; the policy names its own Prometheus, and that is the
+    /// one the rollout reads.
+    @Test func aPolicysOwnPrometheusIsTheOneItsRolloutReads() async throws {
+        let nobody = try FreePort.pick()
+        let policy = Self.policyYAML + """
+            metrics:
+              prometheus: {url: "http://127.0.0.1:\(nobody)", timeout: 2s, step: 5s}
+
+            """
+        try await haltsWithoutPrometheus(at: nobody, serverArguments: [], policyYAML: policy)
+    }
+
+    private func haltsWithoutPrometheus(at nobody: Int, serverArguments: [String], policyYAML: String) async throws {
         let bellwether = try ProductProcess()
         let policy = FileManager.default.temporaryDirectory.appendingPathComponent("prom-down-\(UUID().uuidString).yaml").path
-        try Self.policyYAML.write(toFile: policy, atomically: true, encoding: .utf8)
-        let nobody = try FreePort.pick()
+        try policyYAML.write(toFile: policy, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: policy) }
         let server = try RunningServer(
             bellwether, token: Self.adminToken, agentToken: Self.agentToken, manualClock: Self.epoch,
-            arguments: ["--prometheus-url", "http://127.0.0.1:\(nobody)", "--heartbeat-seconds", "10"]
+            arguments: serverArguments + ["--heartbeat-seconds", "10"]
         )
         defer { server.stop() }
         try await server.waitUntilReady()
@@ -69,5 +87,13 @@ import Testing
             ["rollout", "report", id], environment: ["BELLWETHER_SERVER": server.url, "BELLWETHER_ADMIN_TOKEN": Self.adminToken]
         )
         #expect(report.stdout.contains("Telemetry could not be read: the metric source could not be read: could not reach Prometheus"))
+
+        let (metricsStatus, metricsBody) = try await server.request("GET", "/metrics", token: nil)
+        #expect(metricsStatus == 200)
+        let failures = String(decoding: metricsBody, as: UTF8.self).split(separator: "\n").first {
+            $0.hasPrefix("bellwether_metric_source_failures_total{") && $0.contains(#"source="prometheus""#) && $0.contains(#"reason="unreachable""#)
+        }
+        let counted = try #require(failures.flatMap { $0.split(separator: " ").last }.flatMap { Double($0) }, "no failure counter in /metrics")
+        #expect(counted >= 2, "both unreadable boundaries counted: \(failures ?? "")")
     }
 }

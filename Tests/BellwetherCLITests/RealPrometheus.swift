@@ -5,15 +5,16 @@ import FoundationNetworking
 #endif
 
 /// Debian's `prometheus` on a free loopback port with a generated configuration and its own
-/// temporary storage, scraping the given targets every second. The port is found by binding
-/// port 0 first; Prometheus then listens on it (it cannot report a port it chose itself).
+/// temporary storage, scraping every second the targets an HTTP service-discovery endpoint lists
+/// (`bellwether sim --expose-prometheus` serves its fleet's at `/targets`). The port is found by
+/// binding port 0 first; Prometheus then listens on it (it cannot report a port it chose itself).
 final class RealPrometheus: Sendable {
     let url: String
     private let process: Process
     private let directory: URL
     private let session = URLSession(configuration: .ephemeral)
 
-    init(scraping targets: [String], port: Int) throws {
+    init(discovering targets: String, port: Int) throws {
         guard let binary = ["/usr/bin/prometheus", "/usr/local/bin/prometheus"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw Missing(what: "prometheus is not installed: run scripts/test, which installs Debian's prometheus package")
         }
@@ -23,8 +24,7 @@ final class RealPrometheus: Sendable {
             global: {scrape_interval: 1s, evaluation_interval: 1s}
             scrape_configs:
               - job_name: fleet
-                honor_labels: true
-                static_configs: [{targets: [\(targets.map { "\"\($0)\"" }.joined(separator: ", "))]}]
+                http_sd_configs: [{url: "\(targets)", refresh_interval: 5s}]
 
             """
         try config.write(to: directory.appendingPathComponent("prometheus.yml"), atomically: true, encoding: .utf8)
@@ -50,6 +50,8 @@ final class RealPrometheus: Sendable {
     func instant(_ promql: String) async -> Double? {
         var components = URLComponents(string: url + "/api/v1/query")!
         components.queryItems = [URLQueryItem(name: "query", value: promql)]
+        // A form value's `+` is a space to Prometheus (`le="+Inf"`).
+        components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
         guard let (data, _) = try? await session.data(from: components.url!),
               let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let result = (body["data"] as? [String: Any])?["result"] as? [[String: Any]],

@@ -81,6 +81,20 @@ struct Malformed: Sendable, CustomTestStringConvertible {
                   line: 10, column: 20, field: "notify[0].webhook.url", hint: "must be an http:// or https:// URL"),
         Malformed(what: "webhook format misspelt", replacing: "denominator: b}\n", with: "denominator: b}\nnotify:\n  - webhook: {url: https://x, format: slak}\n",
                   line: 10, column: 39, field: "notify[0].webhook.format", hint: "did you mean 'slack'?"),
+        Malformed(what: "metrics without a url", replacing: "denominator: b}\n", with: "denominator: b}\nmetrics:\n  prometheus: {timeout: 5s}\n",
+                  line: 10, column: 15, field: "metrics.prometheus.url", hint: "is required, for example `url: http://prometheus:9090`"),
+        Malformed(what: "metrics url that is not http", replacing: "denominator: b}\n", with: "denominator: b}\nmetrics:\n  prometheus: {url: prometheus:9090}\n",
+                  line: 10, column: 21, field: "metrics.prometheus.url", hint: "must be an http:// or https:// URL"),
+        Malformed(what: "prometheus label that is not a name", replacing: "denominator: b}\n", with: "denominator: b}\nmetrics:\n  prometheus: {url: http://p:9090, agentLabel: service.instance.id}\n",
+                  line: 10, column: 48, field: "metrics.prometheus.agentLabel", hint: "is not a Prometheus label name"),
+        Malformed(what: "authorization header in a policy", replacing: "denominator: b}\n", with: "denominator: b}\nmetrics:\n  prometheus: {url: http://p:9090, authorization: Bearer x}\n",
+                  line: 10, column: 36, field: "metrics.prometheus.authorization", hint: "a secret never goes in a policy"),
+        Malformed(what: "authorizationEnv holding a header", replacing: "denominator: b}\n", with: "denominator: b}\nmetrics:\n  prometheus: {url: http://p:9090, authorizationEnv: \"Bearer abc\"}\n",
+                  line: 10, column: 54, field: "metrics.prometheus.authorizationEnv", hint: "must name an environment variable"),
+        Malformed(what: "prometheus timeout without a unit", replacing: "denominator: b}\n", with: "denominator: b}\nmetrics:\n  prometheus: {url: http://p:9090, timeout: 10}\n",
+                  line: 10, column: 45, field: "metrics.prometheus.timeout", hint: "needs a unit"),
+        Malformed(what: "metrics naming no source", replacing: "denominator: b}\n", with: "denominator: b}\nmetrics: {}\n",
+                  line: 9, column: 10, field: "metrics", hint: "names no source"),
         Malformed(what: "YAML that does not parse", replacing: "  - {cohort: all, percent: 100}", with: "  - {cohort: all, percent: 100",
                   line: 5, column: 9, field: "", hint: "the YAML does not parse"),
     ]
@@ -100,6 +114,21 @@ struct Malformed: Sendable, CustomTestStringConvertible {
 
     @Test func theMinimalPolicyIsValid() throws {
         _ = try PolicyDecoder.decode(yaml: minimalPolicy, file: "p.yaml")
+    }
+
+    @Test func aPolicyMayNameItsOwnPrometheus() throws {
+        let yaml = minimalPolicy + """
+            metrics:
+              prometheus: {url: "https://mimir.eu/prometheus", timeout: 20s, step: 10s, agentLabel: instance,
+                           versionLabel: app_version, spanMetric: "calls_total", authorizationEnv: MIMIR_EU_AUTHORIZATION}
+
+            """
+        let policy = try PolicyDecoder.decode(yaml: yaml, file: "p.yaml")
+        #expect(policy.metrics == MetricSourceSpec(prometheus: PrometheusSourceSpec(
+            url: "https://mimir.eu/prometheus", timeoutSeconds: 20, stepSeconds: 10, agentLabel: "instance", versionLabel: "app_version",
+            spanMetric: "calls_total", authorizationEnv: "MIMIR_EU_AUTHORIZATION"
+        )))
+        #expect(try PolicyDecoder.decode(yaml: minimalPolicy, file: "p.yaml").metrics == nil, "the server's source unless the policy names one")
     }
 
     @Test func reportsEveryProblemInOnePassInFileOrder() throws {

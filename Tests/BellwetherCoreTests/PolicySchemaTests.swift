@@ -13,6 +13,8 @@ import Testing
         "bake with an unknown unit", "percent above 100", "no steps", "alpha too large", "no checks",
         "check with two kinds", "check with no kind", "onFail misspelt", "quantile outside (0, 1)",
         "span status other than error", "webhook that is not http", "webhook format misspelt",
+        "metrics without a url", "metrics url that is not http", "prometheus label that is not a name", "authorization header in a policy",
+        "authorizationEnv holding a header", "prometheus timeout without a unit", "metrics naming no source",
     ]
 
     @Test func everySchemaObjectAllowsExactlyTheKeysTheDecoderKnows() throws {

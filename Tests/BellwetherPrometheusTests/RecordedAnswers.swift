@@ -4,7 +4,9 @@ import Foundation
 
 /// Answers of a real Prometheus 2.42 (Debian's) to the queries `PrometheusQuery.plan` builds, as
 /// `curl --data-urlencode query=… /api/v1/query_range` saved them: two agents on 1.0.0 scraped
-/// every second from `Tests/Fixtures/prometheus_fleet.py`, read at 1795561967, …69 and …71.
+/// every second from a Python fleet on the official `prometheus_client` (since replaced by
+/// `bellwether sim --expose-prometheus`, which writes the same names and labels), read at
+/// 1795561967, …69 and …71.
 enum RecordedAnswers {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/prometheus")

@@ -1,6 +1,7 @@
 import BellwetherAPI
 import BellwetherCore
 import BellwetherServer
+import BellwetherTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -65,35 +66,21 @@ import Testing
 /// It exits 1 on a malformed exposition and 3 on lint problems; the only problem allowed is the
 /// missing help text of metrics counted through swift-metrics, whose API has no place for it.
 enum PromTool {
-    static let countedThroughSwiftMetrics = ["bellwether_notification_deliveries_total", "bellwether_analysis_duration_seconds"]
-
-    static let path = "/usr/bin/promtool"
+    static let countedThroughSwiftMetrics = [
+        "bellwether_notification_deliveries_total", "bellwether_analysis_duration_seconds", "bellwether_metric_source_failures_total",
+    ]
 
     struct Failed: Error, CustomStringConvertible {
         var description: String
     }
 
     static func check(_ exposition: String) throws {
-        guard FileManager.default.isExecutableFile(atPath: path) else {
-            throw Failed(description: "\(path) is missing: run scripts/test, which installs Debian's prometheus")
-        }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["check", "metrics"]
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(exposition.utf8))
-        try input.fileHandleForWriting.close()
-        let said = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let (status, said) = try PromToolMetrics.check(exposition)
         let problems = said.split(separator: "\n").filter { line in
             !countedThroughSwiftMetrics.contains { line == "\($0) no help text" }
         }
-        guard [0, 3].contains(process.terminationStatus), problems.isEmpty else {
-            throw Failed(description: "promtool check metrics failed (status \(process.terminationStatus)):\n\(said)")
+        guard [0, 3].contains(status), problems.isEmpty else {
+            throw Failed(description: "promtool check metrics failed (status \(status)):\n\(said)")
         }
     }
 }

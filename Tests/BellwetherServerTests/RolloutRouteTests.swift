@@ -54,6 +54,20 @@ import Testing
         }
     }
 
+    /// A policy whose own Prometheus needs a variable the controller lacks could only halt.
+    @Test func aPolicysPrometheusWithoutItsAuthorizationVariableIsRefusedAtStart() async throws {
+        let server = try await ServerHarness()
+        try await server.test { client in
+            let variable = "BELLWETHER_TEST_UNSET_\(UUID().uuidString.prefix(8))"
+            let policy = Policies.canary + "\nmetrics:\n  prometheus: {url: http://mimir:9009/prometheus, authorizationEnv: \(variable)}\n"
+            let response = try await client.startRollout(policy: policy)
+            #expect(response.status == .badRequest)
+            let error = try #require(response.error)
+            #expect(error.code == "unusable-metric-source")
+            #expect(error.message.contains("authorizationEnv names \(variable), which is not set"), "\(error.message)")
+        }
+    }
+
     @Test func aSecondRolloutForTheSameAgentsIsAConflictNamingTheFirst() async throws {
         let server = try await ServerHarness()
         try await server.test { client in

@@ -14,6 +14,8 @@ public struct Policy: Sendable, Hashable, Codable {
     /// How long agents may take to report the target version after being assigned it.
     public var convergence: ConvergenceSpec
     public var notify: [NotifyTarget]
+    /// Where the checks read telemetry; nil for the controller's own source.
+    public var metrics: MetricSourceSpec?
 
     public init(
         name: String,
@@ -22,8 +24,10 @@ public struct Policy: Sendable, Hashable, Codable {
         stratifyBy: String? = nil,
         analysis: AnalysisSpec,
         convergence: ConvergenceSpec = ConvergenceSpec(),
-        notify: [NotifyTarget] = []
+        notify: [NotifyTarget] = [],
+        metrics: MetricSourceSpec? = nil
     ) {
+        self.metrics = metrics
         self.name = name
         self.selector = selector
         self.steps = steps

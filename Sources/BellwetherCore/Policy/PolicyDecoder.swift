@@ -37,11 +37,12 @@ extension PolicyNodeReader {
         let convergence = value(root, "convergence", self.convergence) ?? ConvergenceSpec()
         let analysis = value(root, "analysis", requiredLike: "analysis: {checks: [...]}", self.analysis)
         let notify = value(root, "notify", notifyTargets) ?? []
+        let metrics = value(root, "metrics", metricSource)
         if let steps, let analysis { checkIntervalFitsBakes(root, steps, analysis) }
         guard let name, let steps, let analysis else { return nil }
         return Policy(
             name: name, selector: selector, steps: steps, stratifyBy: stratifyBy,
-            analysis: analysis, convergence: convergence, notify: notify
+            analysis: analysis, convergence: convergence, notify: notify, metrics: metrics
         )
     }
 

@@ -7,7 +7,7 @@ extension PolicyDecoder {
     /// Mappings whose keys are the operator's own (`selector.labels`, a check's `filter`, a span
     /// condition's `attribute`) are deliberately absent.
     public static let knownKeys: [String: Set<String>] = [
-        "": ["name", "selector", "steps", "stratifyBy", "convergence", "analysis", "notify"],
+        "": ["name", "selector", "steps", "stratifyBy", "convergence", "analysis", "notify", "metrics"],
         "selector": ["labels"],
         "steps[]": ["cohort", "percent", "bake"],
         "convergence": ["timeout", "minFraction", "onFail"],
@@ -24,6 +24,14 @@ extension PolicyDecoder {
         "notify[]": ["webhook", "alertmanager"],
         "notify[].webhook": ["url", "secret", "secretEnv", "format"],
         "notify[].alertmanager": ["url"],
+        "metrics": ["prometheus"],
+        "metrics.prometheus": ["url", "timeout", "step", "agentLabel", "versionLabel", "spanMetric", "authorizationEnv"],
+    ]
+
+    /// What to write instead of a key the format deliberately lacks, by its path.
+    static let keyAdvice: [String: String] = [
+        "metrics.prometheus.authorization": "is not a known key: a secret never goes in a policy, which is stored and shown with every rollout; "
+            + "put the header in the controller's environment and name the variable, such as `authorizationEnv: PROMETHEUS_AUTHORIZATION`",
     ]
 
     /// The keys that name a check's kind; a check carries exactly one.

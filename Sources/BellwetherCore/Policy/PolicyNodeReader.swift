@@ -37,8 +37,8 @@ final class PolicyNodeReader {
                 continue
             }
             if let known, !known.contains(key) {
-                let hint = KeySuggester.hint(for: key, among: known)
-                report(keyNode, path.key(key), "is not a known key: \(hint)")
+                let advice = PolicyDecoder.keyAdvice[path.key(key).pattern]
+                report(keyNode, path.key(key), advice ?? "is not a known key: \(KeySuggester.hint(for: key, among: known))")
                 continue
             }
             entries.append(PolicyFields.Entry(key: key, keyNode: keyNode, value: value))

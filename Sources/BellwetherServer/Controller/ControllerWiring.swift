@@ -33,7 +33,10 @@ extension ServerComponents {
         components.deploy = ExecDeployDriver(configuration: configuration, store: store, fleet: components.fleet) { clock.now }
         let controller = RolloutController(
             store: store,
-            metrics: configuration.prometheus.map { PrometheusMetricSource(settings: $0) as any MetricSource } ?? embedded,
+            metrics: PolicyMetricSources(
+                fallback: configuration.prometheus.map { PrometheusMetricSource(settings: $0, telemetry: components.metrics.factory) } ?? embedded,
+                server: configuration.prometheus, telemetry: components.metrics.factory
+            ),
             sink: FleetAssignmentSink(fleet: components.fleet, deploy: components.deploy),
             clock: clock,
             configuration: ControllerConfiguration(silentAfter: configuration.silentAfter),

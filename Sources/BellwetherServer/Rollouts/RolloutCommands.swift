@@ -1,5 +1,6 @@
 import BellwetherAPI
 import BellwetherCore
+import BellwetherPrometheus
 import BellwetherStore
 import Foundation
 
@@ -26,6 +27,14 @@ struct RolloutCommands: Sendable {
                 "the policy is invalid:\n" + error.diagnostics.map(\.description).joined(separator: "\n"),
                 diagnostics: error.diagnostics
             )
+        }
+        if let spec = policy.metrics?.prometheus {
+            // Checked now as well as at each evaluation: a rollout that could only halt is refused.
+            do {
+                _ = try PrometheusSettings(spec, over: configuration.prometheus) { ProcessInfo.processInfo.environment[$0] }
+            } catch {
+                throw APIError.badRequest(error.description, code: "unusable-metric-source")
+            }
         }
         let version = request.version.trimmingCharacters(in: .whitespaces)
         guard !version.isEmpty, version.count <= HeartbeatRequest.maxVersionLength else {
