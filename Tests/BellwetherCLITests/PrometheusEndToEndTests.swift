@@ -12,7 +12,8 @@ import Testing
 /// and scrapes each every second; the controller reads raw cumulative series back with range queries.
 ///
 /// Prometheus stamps samples with its own wall clock at each scrape, so Prometheus and the
-/// controller run in real time, on a policy sized for it (5 s intervals, a 20 s bake); only the
+/// controller run in real time, on a policy sized for it (5 s intervals; a 20 s bake for the healthy
+/// version, which bakes to the end, and 2 minutes for the faulty one, decided early); only the
 /// fleet runs 10× faster (`--speed 10`), which to the controller is a busier fleet that installs
 /// in 1–4 s. The test waits on conditions with deadlines, never for fixed times.
 @Suite(.serialized) struct PrometheusEndToEndTests {
@@ -20,11 +21,15 @@ import Testing
     static let agentToken = "prom-e2e-agent-token"
     static let stable = "1.0.0"
     static let agents = 20
-    static let policyYAML = """
+    /// A faulty version is rolled back as soon as the evidence is in, however long its bake; only a
+    /// healthy one bakes to the end. So the faulty run gets a long bake: on a loaded machine
+    /// the real-time scrapes come slower, and a short bake would end with the evidence half in.
+    static func policyYAML(bake: String) -> String {
+        """
         name: prom-e2e
         selector: {labels: {role: collector}}
         steps:
-          - {cohort: canary, percent: 50, bake: 20s}
+          - {cohort: canary, percent: 50, bake: \(bake)}
           - {cohort: all,    percent: 100}
         convergence: {timeout: 30s, minFraction: 0.8}
         analysis:
@@ -45,18 +50,16 @@ import Testing
               onFail: rollback
 
         """
+    }
 
     let bellwether: ProductProcess
-    let policy: String
 
     init() throws {
         bellwether = try ProductProcess()
-        policy = FileManager.default.temporaryDirectory.appendingPathComponent("prom-e2e-\(UUID().uuidString).yaml").path
-        try Self.policyYAML.write(toFile: policy, atomically: true, encoding: .utf8)
     }
 
     @Test func aFaultyVersionIsRolledBackOnWhatPrometheusHolds() async throws {
-        let state = try await rollout(target: "2.0.0-bad", scenario: "silent-killer") { phase in phase != .progressing && phase != .pending }
+        let state = try await rollout(target: "2.0.0-bad", scenario: "silent-killer", bake: "2m") { phase in phase != .progressing && phase != .pending }
         #expect(state.rollout.state.phase == .rolledBack || state.rollout.state.phase == .rollingBack, "\(state.rollout.reason)")
         #expect(state.rollout.reason.contains("enrichment-failure-ratio") || state.rollout.reason.contains("trace-failure-ratio"))
         let ratio = try #require(state.checks.first { $0.check == "enrichment-failure-ratio" })
@@ -66,7 +69,7 @@ import Testing
     }
 
     @Test func aHealthyVersionIsPromotedOnWhatPrometheusHolds() async throws {
-        let state = try await rollout(target: "2.0.0", scenario: "healthy") { phase in phase != .progressing && phase != .pending }
+        let state = try await rollout(target: "2.0.0", scenario: "healthy", bake: "20s") { phase in phase != .progressing && phase != .pending }
         #expect(state.rollout.state.phase == .completed, "\(state.rollout.reason)")
         let ratio = try #require(state.checks.first { $0.check == "enrichment-failure-ratio" })
         #expect(ratio.canary.value != nil && ratio.baseline.value != nil, "judged on data from Prometheus: \(ratio)")
@@ -75,7 +78,9 @@ import Testing
     /// Starts the controller reading Prometheus, the fleet on `stable` and Prometheus scraping it;
     /// starts a rollout of `target` (which behaves as `scenario` says) and returns its health once
     /// `done` holds for its phase.
-    private func rollout(target: String, scenario: String, until done: @escaping (RolloutPhase) -> Bool) async throws -> RolloutHealthView {
+    private func rollout(target: String, scenario: String, bake: String, until done: @escaping (RolloutPhase) -> Bool) async throws -> RolloutHealthView {
+        let policy = FileManager.default.temporaryDirectory.appendingPathComponent("prom-e2e-\(UUID().uuidString).yaml").path
+        try Self.policyYAML(bake: bake).write(toFile: policy, atomically: true, encoding: .utf8)
         // The controller first, so the fleet has someone to heartbeat; Prometheus's port is
         // chosen before either starts.
         let prometheusPort = try FreePort.pick()
@@ -103,11 +108,11 @@ import Testing
         try #require(started.status == 0, "\(started.stderr)")
         let id = started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
 
-        let deadline = Date().addingTimeInterval(120)
+        let deadline = Date().addingTimeInterval(240)
         var health = try await self.health(of: id, on: server)
         while !done(health.rollout.state.phase) {
             guard Date() < deadline else {
-                Issue.record("the rollout did not decide within 120 s: \(health.rollout.state.description), \(health.rollout.reason)")
+                Issue.record("the rollout did not decide within 240 s: \(health.rollout.state.description), \(health.rollout.reason)")
                 return health
             }
             try await Task.sleep(for: .milliseconds(250))
