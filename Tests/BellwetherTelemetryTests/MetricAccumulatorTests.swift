@@ -89,6 +89,26 @@ import Testing
                 "the order of attributes does not split a series")
     }
 
+    @Test mutating func attributeValuesOfAnotherTypeMakeAnotherSeries() {
+        let text = [OTLP.attribute("shard", "1")]
+        let number = [OTLPKeyValue.with { $0.key = "shard"; $0.value.intValue = 1 }]
+        let flag = [OTLP.attribute("shard", true)]
+        #expect(counter(OTLP.metrics(agent: "a1", [OTLP.sum(Self.records, [
+            OTLP.point(10, at: 10, attributes: text), OTLP.point(20, at: 10, attributes: number), OTLP.point(30, at: 10, attributes: flag),
+        ])])) == 60)
+        #expect(counter(OTLP.metrics(agent: "a1", [OTLP.sum(Self.records, [
+            OTLP.point(11, at: 20, attributes: text), OTLP.point(22, at: 20, attributes: number), OTLP.point(33, at: 20, attributes: flag),
+        ])])) == 66, "each series increases from its own previous point")
+    }
+
+    @Test mutating func aHistogramWhoseBoundsChangeStartsItsTotalAgain() {
+        _ = accumulator.ingest(OTLP.metrics(agent: "a1", [OTLP.histogram(Self.latency, bounds: [1], counts: [3, 1], sum: 4, at: 10)]), at: 100)
+        let rebucketed = accumulator.ingest(OTLP.metrics(agent: "a1", [OTLP.histogram(Self.latency, bounds: [1, 2], counts: [3, 1, 1], sum: 6, at: 20)]), at: 110)
+        #expect(rebucketed.observations.first?.histograms[Self.latency] == HistogramCounts(bounds: [1, 2], counts: [3, 1, 1], count: 5, sum: 6))
+        let later = accumulator.ingest(OTLP.metrics(agent: "a1", [OTLP.histogram(Self.latency, bounds: [1, 2], counts: [4, 1, 2], sum: 8, at: 30)]), at: 120)
+        #expect(later.observations.first?.histograms[Self.latency] == HistogramCounts(bounds: [1, 2], counts: [4, 1, 2], count: 7, sum: 8))
+    }
+
     /// A ratio check with `filter: {record.type: special}` reads the series the filter selects,
     /// totalled under their own name, beside the unfiltered total every other check reads.
     @Test mutating func theSeriesACheckFilterSelectsAreTotalledUnderTheirOwnName() {

@@ -5,6 +5,14 @@ import BellwetherCore
 protocol CumulativeValue: Sendable {
     static func increase(from last: Self, to now: Self) -> Self
     func adding(_ increase: Self) -> Self
+    /// `self = adding(increase)`, in place where the value can be (a histogram's counts).
+    mutating func add(_ increase: Self)
+}
+
+extension CumulativeValue {
+    mutating func add(_ increase: Self) {
+        self = adding(increase)
+    }
 }
 
 extension Double: CumulativeValue {
@@ -20,6 +28,18 @@ extension Double: CumulativeValue {
 extension HistogramCounts: CumulativeValue {
     static func increase(from last: HistogramCounts, to now: HistogramCounts) -> HistogramCounts {
         CumulativeNormalizer.increase(from: last, to: now)
+    }
+
+    /// `adding(_:)` without allocating new counts when the bounds match, as they do but when a
+    /// series is re-bucketed.
+    mutating func add(_ increase: HistogramCounts) {
+        guard increase.bounds == bounds, increase.counts.count == counts.count else {
+            self = adding(increase)
+            return
+        }
+        for index in counts.indices { counts[index] += increase.counts[index] }
+        count += increase.count
+        sum += increase.sum
     }
 }
 

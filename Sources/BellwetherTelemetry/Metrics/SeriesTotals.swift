@@ -1,5 +1,9 @@
 /// The running totals of one kind of metric (counters or histograms): each series' last point,
 /// and each agent's metric total, which only grows (see `MetricAccumulator` for the rules).
+///
+/// Held by agent, then by metric, then by attributes: a request's points come grouped so, and
+/// each point then costs one lookup of its attributes, not of its agent's and metric's names
+/// too. A metric's totals are taken out while its points are added and put back once.
 struct SeriesTotals<Value: CumulativeValue>: Sendable {
     private struct Last: Sendable {
         var start: UInt64
@@ -7,20 +11,24 @@ struct SeriesTotals<Value: CumulativeValue>: Sendable {
         var value: Value
     }
 
-    private var series: [SeriesKey: Last] = [:]
-    private var totals: [AgentMetric: Value] = [:]
-
-    /// Forgets every series and total of `agents`.
-    mutating func remove(agents: Set<String>) {
-        guard !agents.isEmpty else { return }
-        series = series.filter { !agents.contains($0.key.agent) }
-        totals = totals.filter { !agents.contains($0.key.agent) }
+    private struct AgentSeries: Sendable {
+        /// Each metric's series, by their attributes.
+        var series: [String: [SeriesAttributes: Last]] = [:]
+        /// Totals by metric name, and by `Check.metricKey` for filtered ones.
+        var totals: [String: Value] = [:]
     }
 
-    var isEmpty: Bool { series.isEmpty && totals.isEmpty }
+    private var agents: [String: AgentSeries] = [:]
+
+    /// Forgets every series and total of `agents`.
+    mutating func remove(agents gone: Set<String>) {
+        for agent in gone { agents[agent] = nil }
+    }
+
+    var isEmpty: Bool { agents.isEmpty }
 
     func total(agent: String, metric: String) -> Value? {
-        totals[AgentMetric(agent: agent, metric: metric)]
+        agents[agent]?.totals[metric]
     }
 
     /// Adds the points of one metric to `agent`'s total, and those a filter selects to the
@@ -30,6 +38,18 @@ struct SeriesTotals<Value: CumulativeValue>: Sendable {
         _ points: [Point], metric: String, agent: String, cumulative: Bool, filters: [TelemetryChecks.MetricFilter],
         value: (Point) -> Value?, problem: String, summary: inout IngestSummary, changed: inout Set<String>
     ) {
+        var owner = agents.removeValue(forKey: agent) ?? AgentSeries()
+        var series = owner.series.removeValue(forKey: metric) ?? [:]
+        var total = owner.totals.removeValue(forKey: metric)
+        var filtered = filters.map { owner.totals.removeValue(forKey: $0.key) }
+        var added = false
+        var filterAdded = [Bool](repeating: false, count: filters.count)
+        defer {
+            if let total { owner.totals[metric] = total }
+            for (filter, total) in zip(filters, filtered) { if let total { owner.totals[filter.key] = total } }
+            if !series.isEmpty { owner.series[metric] = series }
+            if !owner.series.isEmpty || !owner.totals.isEmpty { agents[agent] = owner }
+        }
         for point in points {
             guard point.flags & 1 == 0 else {
                 summary.ignored += 1
@@ -39,32 +59,44 @@ struct SeriesTotals<Value: CumulativeValue>: Sendable {
                 summary.reject("\(metric): \(problem)")
                 continue
             }
-            let key = SeriesKey(agent: agent, metric: metric, attributes: point.attributes)
-            guard let increase = increase(key, point: point, value: value, cumulative: cumulative) else {
+            guard let increase = Self.increase(&series, SeriesAttributes(point.attributes), point: point, value: value, cumulative: cumulative) else {
                 summary.ignored += 1
                 continue
             }
-            addToTotal(increase, agent: agent, name: metric, changed: &changed)
-            for filter in filters where point.attributes.match(filter.filter) {
-                addToTotal(increase, agent: agent, name: filter.key, changed: &changed)
+            Self.add(increase, to: &total)
+            added = true
+            for index in filters.indices where point.attributes.match(filters[index].filter) {
+                Self.add(increase, to: &filtered[index])
+                filterAdded[index] = true
             }
             summary.accepted += 1
         }
+        if added { changed.insert(metric) }
+        for (filter, added) in zip(filters, filterAdded) where added { changed.insert(filter.key) }
     }
 
-    private mutating func addToTotal(_ increase: Value, agent: String, name: String, changed: inout Set<String>) {
-        let total = AgentMetric(agent: agent, metric: name)
-        totals[total] = totals[total].map { $0.adding(increase) } ?? increase
-        changed.insert(name)
+    private static func add(_ increase: Value, to total: inout Value?) {
+        if total == nil {
+            total = increase
+        } else {
+            total!.add(increase)
+        }
     }
 
     /// The increase a point adds, nil for a resend of a point already counted.
-    private mutating func increase(_ key: SeriesKey, point: some SeriesPoint, value: Value, cumulative: Bool) -> Value? {
-        let last = series[key]
-        let sameStart = last?.start == point.startTimeUnixNano
-        if let last, sameStart, point.timeUnixNano != 0, point.timeUnixNano <= last.time { return nil }
-        series[key] = Last(start: point.startTimeUnixNano, time: point.timeUnixNano, value: value)
-        guard cumulative, let last, sameStart else { return value }
+    private static func increase(
+        _ series: inout [SeriesAttributes: Last], _ key: SeriesAttributes, point: some SeriesPoint, value: Value, cumulative: Bool
+    ) -> Value? {
+        let next = Last(start: point.startTimeUnixNano, time: point.timeUnixNano, value: value)
+        guard let index = series.index(forKey: key) else {
+            series[key] = next
+            return value
+        }
+        let last = series.values[index]
+        let sameStart = last.start == point.startTimeUnixNano
+        if sameStart, point.timeUnixNano != 0, point.timeUnixNano <= last.time { return nil }
+        series.values[index] = next
+        guard cumulative, sameStart else { return value }
         return Value.increase(from: last.value, to: value)
     }
 }
