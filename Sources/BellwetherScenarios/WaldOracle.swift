@@ -32,13 +32,15 @@ public struct WaldOracle: Sendable {
     /// - Parameters:
     ///   - reports: the canary's ground truth in time order, up to the end of the bake.
     ///   - alternativeFactor: when set, H1 is p0ᵢ × this factor instead of the true canary rate.
-    public func run(_ reports: [CanaryReport], alternativeFactor: Double? = nil, random: inout SplitMix64) -> Outcome {
+    ///   - nullFactor: H0 is the stable probability × this factor (a canary at the tolerated ratio
+    ///     is judged against that ratio, not against the stable version).
+    public func run(_ reports: [CanaryReport], alternativeFactor: Double? = nil, nullFactor: Double = 1, random: inout SplitMix64) -> Outcome {
         let upper = log((1 - beta) / alpha)
         let lower = log(beta / (1 - alpha))
         var sum = 0.0
         var read = 0
         for report in reports {
-            let p0 = report.stableProbability
+            let p0 = min(report.stableProbability * nullFactor, 1 - 1e-12)
             let p1 = min(alternativeFactor.map { p0 * $0 } ?? report.canaryProbability, 1 - 1e-12)
             guard p1 != p0 else { read += report.records; continue }
             let onFailure = log(p1 / p0)

@@ -23,4 +23,14 @@ struct CatalogEntry: Sendable, Hashable {
         scenario.effect = effect
         return CatalogEntry(scenario: scenario, matchedFleet: fleet)
     }
+
+    /// Whether the canary is worse than the check tolerates, so that an alarm is a detection; a
+    /// canary within tolerance (A/A, or worse by at most the tolerance) makes every alarm false.
+    var isRegression: Bool {
+        switch scenario.effect {
+        case .none: false
+        case .multiply(let factor): factor > 1 + scenario.tolerance + 1e-9
+        case .specialCase: true
+        }
+    }
 }

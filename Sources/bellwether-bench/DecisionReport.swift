@@ -3,17 +3,17 @@ import Foundation
 
 /// The benchmark's printed output, as Markdown tables so a run can be pasted into the docs as is.
 enum DecisionReport {
-    static func header(seed: UInt64, streams: Int, calibrationStreams: Int) -> String {
+    static func header(seed: UInt64, streams: Int, calibrationStreams: Int, cadence: JudgeCadence) -> String {
         """
-        # bellwether-bench decisions --seed \(seed) --streams \(streams) --calibration-streams \(calibrationStreams)
+        # bellwether-bench decisions --seed \(seed) --streams \(streams) --calibration-streams \(calibrationStreams) --interval \(number(cadence.interval))
 
-        Judges (every one sees the same samples at the same 30 s boundaries, for a \(Int(StreamTrial.bake / 60))-minute bake):
-        - Bellwether: AnalysisEngine, one ratio check (\(FleetMetrics.failures) / \(FleetMetrics.records)), alpha \(StreamTrial.alpha), interval \(Int(StreamTrial.interval)) s, tolerance relative per scenario; an alarm is a rollback.
+        Judges (every one sees the same samples at the same \(cadence.label) boundaries, for a \(Int(cadence.bake / 60))-minute bake):
+        - Bellwether: AnalysisEngine, one ratio check (\(FleetMetrics.failures) / \(FleetMetrics.records)), alpha \(StreamTrial.alpha), interval \(cadence.label), tolerance relative per scenario; an alarm is a rollback.
         - Fixed threshold (Argo Rollouts / Flagger): per interval, canary ratio > baseline ratio × (1 + tolerance) fails the interval; ≥ 100 records per cohort per interval or no verdict; as deployed, alarm at 3 failed intervals in total.
-        - Kayenta-style: every 5 min, Mann–Whitney (normal approximation, tie and continuity corrections) of the per-interval cohort ratios so far, canary vs baseline, and mean canary > mean baseline × (1 + tolerance); alarm at the first High; as deployed, one-sided level 1% (Kayenta's 98% two-sided).
-        - Calibrated: the same two judges tuned on the scenario's matched A/A fleet (same shape, no effect) to at most \(percent(StreamTrial.alpha)) false alarms on \(calibrationStreams) calibration streams, seeded apart from the reported streams: the smallest failed-interval limit, and the largest Mann–Whitney level.
-        - Wald oracle: SPRT on canary records one by one with true per-agent probabilities, α = β = \(StreamTrial.alpha); H1 = true canary rate (A/B) or 2 × stable rate (A/A). At 30 s looks: the canary records at the first 30 s boundary at or after its alarm.
-        Records to alarm: canary records processed up to the alarm (medians over alarmed streams); × oracle: that median over the oracle's; × at looks: over the oracle's at 30 s looks.
+        - Kayenta-style: every \(number(cadence.kayentaSeconds / 60)) min (\(cadence.kayentaLooks) analysis runs), Mann–Whitney (normal approximation, tie and continuity corrections) of the per-interval cohort ratios so far, canary vs baseline, and mean canary > mean baseline × (1 + tolerance); alarm at the first High; as deployed, one-sided level 1% (Kayenta's 98% two-sided).
+        - Calibrated: the same two judges tuned on the scenario's matched A/A fleet (same shape, no effect) to at most \(percent(StreamTrial.alpha)) false alarms on \(calibrationStreams) calibration streams, seeded apart from the reported streams: the smallest failed-interval limit, and the largest Mann–Whitney level. That tuning knows a thousand healthy runs of exactly the scored fleet, which no deployment does; the Kayenta-style judge at Bonferroni's level (alpha / \(cadence.kayentaLooks) runs) is the setting chosen without that knowledge.
+        - Wald oracle: SPRT on canary records one by one with true per-agent probabilities, α = β = \(StreamTrial.alpha); H1 = true canary rate (A/B) or 2 × stable rate (A/A). At \(cadence.label) looks: the canary records at the first \(cadence.label) boundary at or after its alarm.
+        Records to alarm: canary records processed up to the alarm (medians over alarmed streams); × oracle: that median over the continuous oracle's; × at looks: over the oracle's at \(cadence.label) looks, the floor of any judge that looks at these boundaries.
 
         """
     }
@@ -55,6 +55,7 @@ enum DecisionReport {
             ("fixed threshold, calibrated (\(limit(c)) failed intervals)", tallies.fixedCalibrated),
             ("Kayenta-style, as deployed (level 1%)", tallies.kayenta),
             ("Kayenta-style, calibrated (level \(level(c.level)))", tallies.kayentaCalibrated),
+            ("Kayenta-style, Bonferroni (level \(level(StreamTrial.alpha / Double(c.cadence.kayentaLooks))))", tallies.kayentaBonferroni),
         ]
         for (name, tally) in judges {
             let versusOracle = tallies.isRegression ? ratio(tally, tallies.oracle) : "–"
@@ -63,7 +64,7 @@ enum DecisionReport {
         }
         table.rows.append(["Wald oracle", rateWithError(tallies.oracle), median(tallies.oracle), "–", "–"])
         if tallies.isRegression {
-            table.rows.append(["Wald oracle at 30 s looks", rateWithError(tallies.oracleAtLooks), median(tallies.oracleAtLooks), "–", "–"])
+            table.rows.append(["Wald oracle at \(c.cadence.label) looks", rateWithError(tallies.oracleAtLooks), median(tallies.oracleAtLooks), "–", "–"])
         }
         return table.text
     }
@@ -73,25 +74,26 @@ enum DecisionReport {
     static func falseAlarmSummary(_ all: [ScenarioTallies]) -> String {
         var table = MarkdownTable(
             title: "Summary: false alarms on healthy canaries (A/A)",
-            columns: ["scenario", "Bellwether", "Bellwether promoted", "fixed, deployed", "fixed, calibrated", "Kayenta, deployed", "Kayenta, calibrated", "Wald oracle"]
+            columns: ["scenario", "Bellwether", "Bellwether promoted", "fixed, deployed", "fixed, calibrated", "Kayenta, deployed", "Kayenta, calibrated", "Kayenta, Bonferroni", "Wald oracle"]
         )
         for t in all where !t.isRegression {
             table.rows.append([t.entry.scenario.name, percent(t.engine.rate), percent(t.promoted)]
-                + [t.fixedThreshold, t.fixedCalibrated, t.kayenta, t.kayentaCalibrated, t.oracle].map { percent($0.rate) })
+                + [t.fixedThreshold, t.fixedCalibrated, t.kayenta, t.kayentaCalibrated, t.kayentaBonferroni, t.oracle].map { percent($0.rate) })
         }
         return table.text
     }
 
     /// One row per A/B scenario: detection and median records to alarm of Bellwether and the
-    /// calibrated reference judges, against the oracle continuous and at 30 s looks.
+    /// calibrated reference judges, against the oracle continuous and at the judges' looks.
     static func detectionSummary(_ all: [ScenarioTallies]) -> String {
+        let looks = all.first?.calibration.cadence.label ?? ""
         var table = MarkdownTable(
             title: "Summary: regressions (A/B), detection / median canary records to alarm",
-            columns: ["scenario", "Bellwether", "fixed, calibrated", "Kayenta, calibrated", "Wald oracle", "oracle at 30 s looks", "Bellwether × oracle", "Bellwether × at looks"]
+            columns: ["scenario", "Bellwether", "fixed, calibrated", "Kayenta, calibrated", "Kayenta, Bonferroni", "Wald oracle", "oracle at \(looks) looks", "Bellwether × oracle", "Bellwether × at looks"]
         )
         for t in all where t.isRegression {
             table.rows.append([
-                t.entry.scenario.name, cell(t.engine), cell(t.fixedCalibrated), cell(t.kayentaCalibrated), cell(t.oracle),
+                t.entry.scenario.name, cell(t.engine), cell(t.fixedCalibrated), cell(t.kayentaCalibrated), cell(t.kayentaBonferroni), cell(t.oracle),
                 median(t.oracleAtLooks), ratio(t.engine, t.oracle), ratio(t.engine, t.oracleAtLooks),
             ])
         }
@@ -116,7 +118,7 @@ enum DecisionReport {
     }
 
     private static func limit(_ calibration: ReferenceCalibration) -> String {
-        calibration.fixedCanAlarm ? String(calibration.failureLimit) : "none reachable (> \(StreamTrial.evaluations))"
+        calibration.fixedCanAlarm ? String(calibration.failureLimit) : "none reachable (> \(calibration.cadence.evaluations))"
     }
 
     /// Levels span many orders of magnitude: two significant digits.

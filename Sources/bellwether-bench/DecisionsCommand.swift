@@ -28,26 +28,31 @@ struct DecisionsCommand: AsyncParsableCommand {
     @Option(help: "Only the scenarios whose name contains this text.")
     var only: String?
 
+    @Option(help: "Seconds between two looks of every judge (the policy's analysis interval); 10 looks as often as the simulated agents report.")
+    var interval: Double = JudgeCadence.standard.interval
+
     @Flag(help: "Give Bellwether no history of the agents before the step (each agent then cannot be compared with itself).")
     var noHistory = false
 
     func validate() throws {
         if let streams, streams < 1 { throw ValidationError("--streams must be at least 1") }
         if let calibrationStreams, calibrationStreams < 1 { throw ValidationError("--calibration-streams must be at least 1") }
+        if !(interval >= 1 && interval <= 600) { throw ValidationError("--interval must be between 1 and 600 seconds") }
     }
 
     func run() async throws {
         let count = streams ?? (quick ? 100 : 400)
         let calibrationCount = calibrationStreams ?? (quick ? 250 : 1_000)
         let entries = ScenarioCatalog.all.filter { only.map($0.scenario.name.contains) ?? true }
-        print(DecisionReport.header(seed: seed, streams: count, calibrationStreams: calibrationCount))
+        let cadence = JudgeCadence(interval: interval)
+        print(DecisionReport.header(seed: seed, streams: count, calibrationStreams: calibrationCount, cadence: cadence))
         print(DecisionReport.scenarioTable(entries))
 
         var calibrations: [FleetScenario: ReferenceCalibration] = [:]
         var calibrated: [ReferenceCalibration] = []
         for fleet in entries.map(\.matchedFleet) where calibrations[fleet] == nil {
             guard let fleetIndex = ScenarioCatalog.index(ofFleet: fleet) else { continue }
-            let calibration = await ReferenceCalibration.run(fleet: fleet, fleetIndex: fleetIndex, seed: seed, streams: calibrationCount)
+            let calibration = await ReferenceCalibration.run(fleet: fleet, fleetIndex: fleetIndex, cadence: cadence, seed: seed, streams: calibrationCount)
             calibrations[fleet] = calibration
             calibrated.append(calibration)
         }
@@ -57,7 +62,7 @@ struct DecisionsCommand: AsyncParsableCommand {
         for (index, entry) in ScenarioCatalog.all.enumerated() where entries.contains(entry) {
             guard let calibration = calibrations[entry.matchedFleet] else { continue }
             let trials = await ParallelStreams.map(count: count) { [seed, noHistory] stream in
-                StreamTrial(scenario: entry.scenario, calibration: calibration, seed: StreamSeeds.evaluation(seed, scenario: index, stream: stream), usesHistory: !noHistory)
+                StreamTrial(scenario: entry.scenario, calibration: calibration, cadence: cadence, seed: StreamSeeds.evaluation(seed, scenario: index, stream: stream), usesHistory: !noHistory)
             }
             let tallies = ScenarioTallies(entry: entry, calibration: calibration, trials: trials)
             results.append(tallies)

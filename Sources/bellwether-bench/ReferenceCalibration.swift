@@ -11,6 +11,7 @@ import BellwetherScenarios
 /// their own, `StreamSeeds.calibration`); the judges are scored on the reported streams.
 struct ReferenceCalibration: Sendable {
     var fleet: FleetScenario
+    var cadence: JudgeCadence
     var streams: Int
     var failureLimit: Int
     /// The limit's false alarms on the calibration streams (at most alpha by construction).
@@ -20,11 +21,11 @@ struct ReferenceCalibration: Sendable {
     var kayentaFalseAlarms: Double
 
     /// Whether the fixed threshold with `failureLimit` can alarm within a bake at all.
-    var fixedCanAlarm: Bool { failureLimit <= StreamTrial.evaluations }
+    var fixedCanAlarm: Bool { failureLimit <= cadence.evaluations }
 
-    static func run(fleet: FleetScenario, fleetIndex: Int, seed: UInt64, streams: Int) async -> ReferenceCalibration {
+    static func run(fleet: FleetScenario, fleetIndex: Int, cadence: JudgeCadence, seed: UInt64, streams: Int) async -> ReferenceCalibration {
         let statistics = await ParallelStreams.map(count: streams) { stream in
-            Self.statistics(fleet, seed: StreamSeeds.calibration(seed, fleet: fleetIndex, stream: stream))
+            Self.statistics(fleet, cadence: cadence, seed: StreamSeeds.calibration(seed, fleet: fleetIndex, stream: stream))
         }
         let failed = statistics.map(\.failedIntervals)
         let pValues = statistics.map(\.smallestPValue)
@@ -32,6 +33,7 @@ struct ReferenceCalibration: Sendable {
         let level = FalseAlarmCalibration.largestLevel(smallestPValues: pValues, rate: StreamTrial.alpha)
         return ReferenceCalibration(
             fleet: fleet,
+            cadence: cadence,
             streams: streams,
             failureLimit: limit,
             fixedFalseAlarms: FalseAlarmCalibration.falseAlarmRate(failedIntervals: failed, limit: limit),
@@ -42,12 +44,12 @@ struct ReferenceCalibration: Sendable {
 
     /// Both judges watch one A/A stream for the whole bake with settings that never alarm, and
     /// report the statistic that says which settings would have.
-    private static func statistics(_ fleet: FleetScenario, seed: UInt64) -> (failedIntervals: Int, smallestPValue: Double) {
+    private static func statistics(_ fleet: FleetScenario, cadence: JudgeCadence, seed: UInt64) -> (failedIntervals: Int, smallestPValue: Double) {
         let samples = FleetSimulation(scenario: fleet).stream(seed: seed).samples()
         var fixed = FixedThresholdJudge(tolerance: fleet.tolerance, failureLimit: .max)
-        _ = JudgeDriver.run(&fixed, samples: samples, interval: StreamTrial.interval, evaluations: StreamTrial.evaluations)
-        var kayenta = KayentaJudge(tolerance: fleet.tolerance, alpha: 0)
-        _ = JudgeDriver.run(&kayenta, samples: samples, interval: StreamTrial.interval, evaluations: StreamTrial.evaluations)
+        _ = JudgeDriver.run(&fixed, samples: samples, interval: cadence.interval, evaluations: cadence.evaluations)
+        var kayenta = KayentaJudge(tolerance: fleet.tolerance, alpha: 0, everyIntervals: cadence.kayentaEveryIntervals)
+        _ = JudgeDriver.run(&kayenta, samples: samples, interval: cadence.interval, evaluations: cadence.evaluations)
         return (fixed.failedIntervals, kayenta.smallestPValue)
     }
 }

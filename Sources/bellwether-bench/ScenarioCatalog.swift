@@ -44,6 +44,11 @@ enum ScenarioCatalog {
         .ab("ab-1.5x", on: tenVersusForty, effect: .multiply(factor: 1.5)),
         .ab("ab-special-case", on: tenVersusForty, effect: .specialCase(shares: 0.005...0.05)),
         .ab("ab-dropouts", on: tenVersusFortyDropouts, effect: .multiply(factor: 2)),
+        // A canary exactly at the tolerated ratio: the policy calls it acceptable, so every alarm
+        // is false. Bellwether's alpha holds here by construction; the reference judges are
+        // tuned on A/A streams (ratio 1) and may not keep it. Last, so that adding it moved no
+        // other scenario's seeds.
+        .ab("at-tolerance-1.1x", on: tenVersusForty, effect: .multiply(factor: 1.1)),
     ]
 
     /// The place of the A/A scenario of `fleet` in the catalogue, which seeds its calibration

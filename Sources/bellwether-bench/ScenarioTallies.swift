@@ -8,6 +8,7 @@ struct ScenarioTallies: Sendable {
     var fixedCalibrated = JudgeTally()
     var kayenta = JudgeTally()
     var kayentaCalibrated = JudgeTally()
+    var kayentaBonferroni = JudgeTally()
     var oracle = JudgeTally()
     var oracleAtLooks = JudgeTally()
     /// Share of streams Bellwether promoted (baked the whole step with the check passing).
@@ -22,11 +23,12 @@ struct ScenarioTallies: Sendable {
             fixedCalibrated.add(trial.fixedCalibrated)
             kayenta.add(trial.kayenta)
             kayentaCalibrated.add(trial.kayentaCalibrated)
+            kayentaBonferroni.add(trial.kayentaBonferroni)
             oracle.add(trial.oracle)
             oracleAtLooks.add(trial.oracleAtLooks)
         }
         promoted = Double(trials.filter(\.enginePromoted).count) / Double(max(trials.count, 1))
     }
 
-    var isRegression: Bool { entry.scenario.effect.isRegression }
+    var isRegression: Bool { entry.isRegression }
 }

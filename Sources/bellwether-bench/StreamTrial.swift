@@ -18,29 +18,29 @@ struct StreamTrial: Sendable {
     var fixedCalibrated: Result
     var kayenta: Result
     var kayentaCalibrated: Result
+    /// The Kayenta-style judge at alpha split evenly over its looks (Bonferroni): the strictest
+    /// setting one can choose without having watched the fleet, as a deployment would.
+    var kayentaBonferroni: Result
     var oracle: Result
-    /// The oracle's alarm moved to the first 30 s boundary at or after it: the best a judge
-    /// that looks every interval could do, knowing what the oracle knows.
+    /// The oracle's alarm moved to the first boundary at or after it: the best a judge that
+    /// looks every interval could do, knowing what the oracle knows.
     var oracleAtLooks: Result
 
-    static let interval = 30.0
-    static let bake = 3_600.0
-    static let evaluations = Int((bake / interval).rounded())
     static let alpha = 0.01
-    /// The A/A oracle's alternative: only its false alarms are reported.
+    /// The A/A oracle's alternative, as a multiple of the null: only its false alarms are reported.
     static let aaAlternative = 2.0
 
     /// - Parameter usesHistory: whether judges get each agent's data from before the step
     ///   (only Bellwether's engine uses it).
-    init(scenario: FleetScenario, calibration: ReferenceCalibration, seed: UInt64, usesHistory: Bool = true) {
+    init(scenario: FleetScenario, calibration: ReferenceCalibration, cadence: JudgeCadence, seed: UInt64, usesHistory: Bool = true) {
         let stream = FleetSimulation(scenario: scenario).stream(seed: seed)
         let samples = stream.samples()
         let history = usesHistory ? stream.history : []
         func watch<Judge: SequentialJudge>(_ judge: inout Judge) -> Result {
-            Self.result(JudgeDriver.run(&judge, samples: samples, history: history, interval: Self.interval, evaluations: Self.evaluations), stream)
+            Self.result(JudgeDriver.run(&judge, samples: samples, history: history, interval: cadence.interval, evaluations: cadence.evaluations), stream)
         }
 
-        var engineJudge = EngineJudge(policy: BenchmarkPolicy.make(tolerance: scenario.tolerance, alpha: Self.alpha, interval: Self.interval, bake: Self.bake))
+        var engineJudge = EngineJudge(policy: BenchmarkPolicy.make(tolerance: scenario.tolerance, alpha: Self.alpha, interval: cadence.interval, bake: cadence.bake))
         engine = watch(&engineJudge)
         enginePromoted = engineJudge.decision?.decision == .promote
 
@@ -49,16 +49,27 @@ struct StreamTrial: Sendable {
         var fixedTuned = FixedThresholdJudge(tolerance: scenario.tolerance, failureLimit: calibration.failureLimit)
         fixedCalibrated = watch(&fixedTuned)
 
-        var kayentaJudge = KayentaJudge(tolerance: scenario.tolerance)
+        let every = cadence.kayentaEveryIntervals
+        var kayentaJudge = KayentaJudge(tolerance: scenario.tolerance, everyIntervals: every)
         kayenta = watch(&kayentaJudge)
-        var kayentaTuned = KayentaJudge(tolerance: scenario.tolerance, alpha: calibration.level)
+        var kayentaTuned = KayentaJudge(tolerance: scenario.tolerance, alpha: calibration.level, everyIntervals: every)
         kayentaCalibrated = watch(&kayentaTuned)
+        var kayentaSplit = KayentaJudge(tolerance: scenario.tolerance, alpha: Self.alpha / Double(cadence.kayentaLooks), everyIntervals: every)
+        kayentaBonferroni = watch(&kayentaSplit)
 
-        let grid = IntervalGrid(start: samples.first?.time ?? scenario.start, interval: Self.interval)
+        let grid = IntervalGrid(start: samples.first?.time ?? scenario.start, interval: cadence.interval)
         var oracleRandom = SplitMix64(seed: SplitMix64.mix(seed ^ 0x5EED_0F0_0AC1E))
+        // Within tolerance, the oracle tests the tolerated rate against twice it: only its false
+        // alarms are reported.
+        let tolerated: Double? = switch scenario.effect {
+        case .none: 1
+        case .multiply(let factor) where factor <= 1 + scenario.tolerance + 1e-9: factor
+        default: nil
+        }
         let wald = WaldOracle(alpha: Self.alpha, beta: Self.alpha).run(
-            stream.canaryReports.filter { $0.time <= grid.boundary(Self.evaluations) },
-            alternativeFactor: scenario.effect.isRegression ? nil : Self.aaAlternative,
+            stream.canaryReports.filter { $0.time <= grid.boundary(cadence.evaluations) },
+            alternativeFactor: tolerated.map { $0 * Self.aaAlternative },
+            nullFactor: tolerated ?? 1,
             random: &oracleRandom
         )
         oracle = Result(alarmRecords: wald.alarmed ? wald.records : nil)

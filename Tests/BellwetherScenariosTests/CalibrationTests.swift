@@ -33,6 +33,16 @@ import Testing
         #expect(rate <= EngineRuns.falseAlarmBound(alpha: Self.alpha, streams: Self.streams))
     }
 
+    /// The hardest healthy canary: worse than the stable version by exactly the tolerated 10%,
+    /// on heterogeneous agents, judged with history (where the agent spread is taken at its
+    /// estimate above the floor the history sets). The policy calls it acceptable, so a rollback
+    /// is false: at most 0.01 + 3·sqrt(0.01·0.99/200) ≈ 0.031 of 200 streams.
+    @Test func aCanaryAtTheToleratedRatioRollsBackAtMostAlpha() {
+        let scenario = EngineRuns.scenario("at-tolerance-heterogeneous", effect: .multiply(factor: 1.1), trafficSigma: 1.0, failureSigma: 0.7)
+        let rate = EngineRuns.rollbackRate(scenario, streams: Self.streams, seedBase: 2_700)
+        #expect(rate <= EngineRuns.falseAlarmBound(alpha: Self.alpha, streams: Self.streams))
+    }
+
     /// History is what lets heterogeneous agents show a regression: on 6 v 6 agents whose failure
     /// rates differ several-fold, a 4× regression within a 20-minute bake is caught in 64% of 50
     /// streams when each agent is compared with itself and in 18% of the same streams without

@@ -50,6 +50,9 @@ extension AnalysisEngine {
             canaryAgents: Array(folded.adjustedCanaryAgents.values),
             baselineAgents: Array(folded.adjustedBaselineAgents.values),
             referenceRate: referenceRate,
+            historySpread: series.history.flatMap { history in
+                history.adjusts ? history.residualSpread(canary: folded.adjustedCanaryAgents, baseline: folded.adjustedBaselineAgents) : nil
+            },
             elapsed: time - start
         )
         var result = verdict(check, time, outcome.verdict, canarySummary, baselineSummary, describe(check, outcome, canarySummary, baselineSummary, threshold: folded.threshold))

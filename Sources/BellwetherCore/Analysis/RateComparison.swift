@@ -61,12 +61,18 @@ public struct RateComparison: Sendable {
     ///   - referenceRate: when set, the canary is compared to this known rate instead of the
     ///     baseline's (histogram quantiles, where the baseline fixed the threshold); `test` must
     ///     have been folded against it.
+    ///   - historySpread: when each agent's history weighed its exposure, the spread of the
+    ///     agent factor the history leaves unexplained (`AgentHistory.residualSpread`). It is a
+    ///     floor known from every agent's own past, so the spread the step's agents show is taken
+    ///     at its estimate rather than at an upper confidence bound; without history the bound
+    ///     guards against a few agents that happen to look alike.
     ///   - elapsed: seconds of canary data so far, to turn exposure still needed into time.
     public func judge(
         test: SequentialRateRatioTest,
         canaryAgents: [EventCounts],
         baselineAgents: [EventCounts],
         referenceRate: Double? = nil,
+        historySpread: Double? = nil,
         elapsed: Double
     ) -> Outcome {
         let canaryCount = canaryAgents.filter { $0.exposure > 0 }.count
@@ -88,7 +94,7 @@ public struct RateComparison: Sendable {
         let logDesign = logTolerated + sign * log(designFactor)
 
         let agents = AgentHeterogeneity(canary: canaryAgents, baseline: referenceRate == nil ? baselineAgents : [])
-        let spread = agents.spread()
+        let spread = historySpread.map { max($0, agents.spread(confidence: 0.5)) } ?? agents.spread()
         var outcome = Outcome(
             verdict: .inconclusive, reason: "",
             toleratedRatio: exp(logTolerated), designRatio: exp(logDesign),
@@ -132,11 +138,13 @@ public struct RateComparison: Sendable {
 
     /// Exposure still needed to tell the tolerated ratio from the design ratio, by the normal
     /// approximation to the test: the variance of the log ratio, Poisson part 1/X_c + 1/X_b
-    /// plus the agent spread², must come down to d²/(2·log(K/β)). The Poisson part shrinks as
+    /// plus the agent spread², must come down to d²/(2·log(1/(w·β))), w the mixture's weight on
+    /// the alternative nearest d. The Poisson part shrinks as
     /// data accumulate; the agent spread does not, and when it alone is too wide no amount of
     /// waiting will do.
     func needed(canary: EventCounts, baseline: EventCounts, separation: Double, spread: Double, elapsed: Double, known: Bool) -> EvidenceNeeded {
-        let allowed = separation * separation / (2 * log(Double(SequentialRateRatioTest.logEffects.count) / passLevel)) - spread * spread
+        let weight = SequentialRateRatioTest.weight(nearest: separation)
+        let allowed = separation * separation / (2 * log(1 / (weight * passLevel))) - spread * spread
         guard allowed > 1e-6 else {
             return EvidenceNeeded(blocker: "agents differ too much for a regression of design size to show; more canary agents are needed")
         }

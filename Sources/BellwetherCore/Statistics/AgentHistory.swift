@@ -24,6 +24,11 @@ public struct AgentHistory: Sendable, Hashable {
     public let multipliers: [String: Double]
     /// The between-agent coefficient of variation the history showed.
     public let variation: Double
+    /// Per agent with history, the variance of its true relative rate around its multiplier
+    /// under the same model: the gamma posterior's squared coefficient of variation, 1/(x + 1/σ²).
+    /// It is what the history leaves unexplained, known before the step from every agent's own
+    /// data, so few agents in the step cannot make it look smaller than it is.
+    public let residualVariances: [String: Double]
 
     /// - Parameter totals: each agent's events and exposure before the step, on the stable version.
     public init(totals: [String: EventCounts]) {
@@ -33,12 +38,37 @@ public struct AgentHistory: Sendable, Hashable {
         variation = variance.squareRoot()
         guard let rate = pooled.rate, rate > 0, variance > 1e-9, agents.count > 1 else {
             multipliers = [:]
+            residualVariances = [:]
             return
         }
         let prior = 1 / variance
         multipliers = agents.mapValues { counts in
             (counts.events + prior) / (counts.exposure * rate + prior)
         }
+        residualVariances = agents.mapValues { 1 / ($0.events + prior) }
+    }
+
+    /// The variance of an agent's true relative rate around its multiplier: what its own history
+    /// left unexplained, or the fleet's whole between-agent variance for an agent without history.
+    public func residualVariance(for agent: String) -> Double {
+        residualVariances[agent] ?? variation * variation
+    }
+
+    /// The spread of the canary/baseline log ratio that the history leaves unexplained, given
+    /// each agent's (adjusted) totals in the step: Σw²·τ² over both cohorts, w an agent's share
+    /// of its cohort's adjusted exposure and τ² its residual variance. 0 when history adjusts
+    /// nothing.
+    public func residualSpread(canary: [String: EventCounts], baseline: [String: EventCounts]) -> Double {
+        guard adjusts else { return 0 }
+        func part(_ cohort: [String: EventCounts]) -> Double {
+            let exposure = cohort.values.reduce(0) { $0 + $1.exposure }
+            guard exposure > 0 else { return 0 }
+            return cohort.reduce(0) { sum, entry in
+                let share = entry.value.exposure / exposure
+                return sum + share * share * residualVariance(for: entry.key)
+            }
+        }
+        return (part(canary) + part(baseline)).squareRoot()
     }
 
     /// What an agent's exposure is weighed by.

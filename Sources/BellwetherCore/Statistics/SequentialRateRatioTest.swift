@@ -10,7 +10,7 @@ import Foundation
 /// the test exact whatever the baseline rate is and however traffic varies between intervals.
 ///
 /// Against a null ρ ≤ ρ₀ the e-process is a mixture of likelihood ratios over alternatives
-/// ρ₀·e^{δ}, δ on a doubling grid from 5% to 24×, with equal weights. A mixture of likelihood
+/// ρ₀·e^{δ}, δ on a doubling grid from 5% to 24×, weighted towards the moderate ones (`weights`). A mixture of likelihood
 /// ratios is a non-negative supermartingale under every ρ ≤ ρ₀ (the family has monotone
 /// likelihood ratios), so by Ville's inequality P(sup_t E_t ≥ 1/α) ≤ α: the false-alarm bound
 /// holds however often and however long the controller looks. Inverting the test gives bounds on
@@ -29,6 +29,26 @@ import Foundation
 public struct SequentialRateRatioTest: Sendable {
     /// Log effect sizes of the mixture's alternatives.
     public static let logEffects: [Double] = (0..<7).map { 0.05 * pow(2, Double($0)) }
+
+    /// The mixture's weight on each alternative of `logEffects`, summing to 1: most on the
+    /// regressions 1.2× to 2.2× beyond the tolerance, the ones a bake must catch and the slowest
+    /// to show, as much as equal weights would give (1/7) to the gross ones, and little to those
+    /// 5% and 10% beyond it, which no bake of ordinary length can tell from the tolerance itself.
+    /// Any fixed weights keep the mixture a supermartingale under the null; these only move
+    /// where its power goes.
+    public static let weights: [Double] = {
+        let raw: [Double] = [1, 2, 4, 6, 6, 4, 4]
+        let total = raw.reduce(0, +)
+        return raw.map { $0 / total }
+    }()
+    static let logWeights = weights.map { log($0) }
+
+    /// The mixture's weight on the alternative nearest a log effect: what the threshold costs,
+    /// log(1/w) more than a test that knew the effect, for a regression of about that size.
+    public static func weight(nearest logEffect: Double) -> Double {
+        let index = logEffects.indices.min { abs(logEffects[$0] - logEffect) < abs(logEffects[$1] - logEffect) } ?? 0
+        return weights[index]
+    }
 
     /// One informative interval, reduced to what the conditional likelihood needs.
     struct Term: Sendable, Hashable {
@@ -136,7 +156,7 @@ public struct SequentialRateRatioTest: Sendable {
     public func logEValue(againstLogNull logNull: Double, worseWhen direction: Direction, spread: Double = 0) -> Double {
         let sign = direction == .higher ? 1.0 : -1.0
         let null = marginalLogLikelihood(logRatio: logNull, spread: spread)
-        return logMeanExp(Self.logEffects.map { marginalLogLikelihood(logRatio: logNull + sign * $0, spread: spread) - null })
+        return logSumExp(zip(Self.logEffects, Self.logWeights).map { marginalLogLikelihood(logRatio: logNull + sign * $0, spread: spread) - null + $1 })
     }
 
     /// Bounds on log ρ holding uniformly over time with probability 1 - α on each side: the
@@ -167,7 +187,7 @@ public struct SequentialRateRatioTest: Sendable {
         while grid.indices.contains(index) {
             if let farthest = Self.effectSteps.last, grid.indices.contains(index + sign * farthest) {
                 let null = marginal(index)
-                let value = logMeanExp(Self.effectSteps.map { marginal(index + sign * $0) - null })
+                let value = logSumExp(zip(Self.effectSteps, Self.logWeights).map { marginal(index + sign * $0) - null + $1 })
                 if value >= threshold {
                     guard let previous, previous.value < threshold else { return gridRatio(index) }
                     let fraction = (threshold - previous.value) / (value - previous.value)
@@ -198,9 +218,9 @@ public struct SequentialRateRatioTest: Sendable {
     }
 }
 
-/// log(mean(exp(xs))), without overflow.
-func logMeanExp(_ values: [Double]) -> Double {
+/// log(Σ exp(xs)), without overflow.
+func logSumExp(_ values: [Double]) -> Double {
     guard let top = values.max(), top.isFinite else { return values.max() ?? -.infinity }
     let sum = values.reduce(0.0) { $0 + exp($1 - top) }
-    return top + log(sum / Double(values.count))
+    return top + log(sum)
 }

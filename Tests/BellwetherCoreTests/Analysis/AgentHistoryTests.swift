@@ -33,20 +33,47 @@ import Testing
         #expect(fleet.variation > 0.4)
     }
 
+    /// One agent with about one failure expected and none seen, three with thousands of events.
+    private static let quietAndBusy = [
+        "quiet": EventCounts(events: 0, exposure: 100),
+        "busy-a": EventCounts(events: 2_000, exposure: 100_000),
+        "busy-b": EventCounts(events: 500, exposure: 100_000),
+        "busy-c": EventCounts(events: 1_000, exposure: 100_000),
+    ]
+
     @Test func littleHistoryIsPulledTowardsTheFleet() {
-        let totals = [
-            "quiet": EventCounts(events: 0, exposure: 100),
-            "busy-a": EventCounts(events: 2_000, exposure: 100_000),
-            "busy-b": EventCounts(events: 500, exposure: 100_000),
-            "busy-c": EventCounts(events: 1_000, exposure: 100_000),
-        ]
-        let fleet = AgentHistory(totals: totals)
+        let fleet = AgentHistory(totals: Self.quietAndBusy)
         // About one failure expected and none seen says little: the quiet agent stays within a
         // factor of two of the fleet's rate rather than being taken for an agent that never fails.
         #expect(fleet.multiplier(for: "quiet") > 0.5)
         #expect(fleet.multiplier(for: "busy-a") > 1.5)
         #expect(fleet.multiplier(for: "busy-b") < 0.6)
         #expect(fleet.multiplier(for: "never-seen") == 1)
+    }
+
+    @Test func whatHistoryLeavesUnexplainedShrinksWithTheAgentsOwnData() {
+        let fleet = AgentHistory(totals: Self.quietAndBusy)
+        let variance = fleet.variation * fleet.variation
+        // An agent with thousands of events is known to within a few percent; one with none is
+        // almost as uncertain as the fleet's spread; one never seen is exactly that uncertain.
+        #expect(fleet.residualVariance(for: "busy-b") < 0.01 * variance)
+        #expect(fleet.residualVariance(for: "quiet") > 0.9 * variance)
+        #expect(fleet.residualVariance(for: "never-seen") == variance)
+        // One canary agent that is all its cohort's exposure, against three even baseline agents.
+        let spread = fleet.residualSpread(
+            canary: ["quiet": EventCounts(events: 1, exposure: 10)],
+            baseline: ["busy-a": EventCounts(events: 1, exposure: 10), "busy-b": EventCounts(events: 1, exposure: 10), "busy-c": EventCounts(events: 1, exposure: 10)]
+        )
+        let expected = fleet.residualVariance(for: "quiet")
+            + ["busy-a", "busy-b", "busy-c"].reduce(0) { $0 + fleet.residualVariance(for: $1) / 9 }
+        #expect(abs(spread - expected.squareRoot()) < 1e-12)
+    }
+
+    @Test func aFleetWhoseAgentsDoNotDifferLeavesNothingUnexplained() {
+        var rng = SplitMix64(seed: 3)
+        let identical = AgentHistory(totals: history(Array(repeating: 0.01, count: 40), records: 50_000, rng: &rng))
+        let step = ["agent-0": EventCounts(events: 5, exposure: 500)]
+        #expect(identical.adjusts ? identical.residualSpread(canary: step, baseline: step) < 0.05 : identical.residualSpread(canary: step, baseline: step) == 0)
     }
 
     @Test func anEngineGivenHistoryReportsRawValuesButComparesAgentsWithThemselves() {

@@ -50,6 +50,15 @@ import Testing
         #expect(SequentialRateRatioTest(intervals: [empty, silent]).intervalCount == 0)
     }
 
+    /// The mixture is a proper average of likelihood ratios (weights positive, summing to 1):
+    /// what makes it a supermartingale under the null, whatever the weights favour.
+    @Test func theMixtureWeightsAreAProbabilityDistribution() {
+        let weights = SequentialRateRatioTest.weights
+        #expect(weights.count == SequentialRateRatioTest.logEffects.count)
+        #expect(weights.allSatisfy { $0 > 0 })
+        #expect(abs(weights.reduce(0, +) - 1) < 1e-12)
+    }
+
     /// Ville's inequality in action: under the null, the e-process crosses 1/α on at most about
     /// α of streams however long it is watched. 400 streams of 100 looks; with α = 0.05 the
     /// crossing rate must stay under 0.05 + 3·sqrt(0.05·0.95/400) ≈ 0.083.
