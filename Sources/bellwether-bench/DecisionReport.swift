@@ -34,16 +34,17 @@ enum DecisionReport {
     static func calibrationTable(_ calibrations: [ReferenceCalibration]) -> String {
         var table = MarkdownTable(
             title: "Calibrated reference judges (\(calibrations.first?.streams ?? 0) A/A calibration streams per fleet)",
-            columns: ["matched A/A fleet", "fixed threshold: failed-interval limit", "its false alarms (calibration)", "Kayenta-style: Mann–Whitney level", "its false alarms (calibration)"]
+            columns: ["matched fleet", "canary tuned at", "fixed threshold: failed-interval limit", "its false alarms (calibration)", "Kayenta-style: Mann–Whitney level", "its false alarms (calibration)"]
         )
         for c in calibrations {
-            table.rows.append([c.fleet.name, limit(c), percent(c.fixedFalseAlarms), level(c.level), percent(c.kayentaFalseAlarms)])
+            table.rows.append([c.fleet.name, c.atTolerance ? "the tolerated ratio" : "A/A", limit(c), percent(c.fixedFalseAlarms), level(c.level), percent(c.kayentaFalseAlarms)])
         }
         return table.text
     }
 
     static func resultTable(_ tallies: ScenarioTallies) -> String {
         let c = tallies.calibration
+        let t = tallies.toleratedCalibration
         let measure = tallies.isRegression ? "detection" : "false alarms"
         var table = MarkdownTable(
             title: "\(tallies.entry.scenario.name) (\(tallies.engine.streams) streams; Bellwether promoted \(percent(tallies.promoted)))",
@@ -56,6 +57,8 @@ enum DecisionReport {
             ("Kayenta-style, as deployed (level 1%)", tallies.kayenta),
             ("Kayenta-style, calibrated (level \(level(c.level)))", tallies.kayentaCalibrated),
             ("Kayenta-style, Bonferroni (level \(level(StreamTrial.alpha / Double(c.cadence.kayentaLooks))))", tallies.kayentaBonferroni),
+            ("fixed threshold, calibrated at the tolerated ratio (\(limit(t)) failed intervals)", tallies.fixedAtTolerance),
+            ("Kayenta-style, calibrated at the tolerated ratio (level \(level(t.level)))", tallies.kayentaAtTolerance),
         ]
         for (name, tally) in judges {
             let versusOracle = tallies.isRegression ? ratio(tally, tallies.oracle) : "–"
@@ -74,11 +77,15 @@ enum DecisionReport {
     static func falseAlarmSummary(_ all: [ScenarioTallies]) -> String {
         var table = MarkdownTable(
             title: "Summary: false alarms on healthy canaries (A/A)",
-            columns: ["scenario", "Bellwether", "Bellwether promoted", "fixed, deployed", "fixed, calibrated", "Kayenta, deployed", "Kayenta, calibrated", "Kayenta, Bonferroni", "Wald oracle"]
+            columns: [
+                "scenario", "Bellwether", "Bellwether promoted", "fixed, deployed", "fixed, calibrated", "Kayenta, deployed", "Kayenta, calibrated",
+                "Kayenta, Bonferroni", "fixed, at tolerance", "Kayenta, at tolerance", "Wald oracle",
+            ]
         )
         for t in all where !t.isRegression {
             table.rows.append([t.entry.scenario.name, percent(t.engine.rate), percent(t.promoted)]
-                + [t.fixedThreshold, t.fixedCalibrated, t.kayenta, t.kayentaCalibrated, t.kayentaBonferroni, t.oracle].map { percent($0.rate) })
+                + [t.fixedThreshold, t.fixedCalibrated, t.kayenta, t.kayentaCalibrated, t.kayentaBonferroni, t.fixedAtTolerance, t.kayentaAtTolerance, t.oracle]
+                .map { percent($0.rate) })
         }
         return table.text
     }
@@ -89,11 +96,15 @@ enum DecisionReport {
         let looks = all.first?.calibration.cadence.label ?? ""
         var table = MarkdownTable(
             title: "Summary: regressions (A/B), detection / median canary records to alarm",
-            columns: ["scenario", "Bellwether", "fixed, calibrated", "Kayenta, calibrated", "Kayenta, Bonferroni", "Wald oracle", "oracle at \(looks) looks", "Bellwether × oracle", "Bellwether × at looks"]
+            columns: [
+                "scenario", "Bellwether", "fixed, calibrated", "Kayenta, calibrated", "Kayenta, Bonferroni", "fixed, at tolerance", "Kayenta, at tolerance",
+                "Wald oracle", "oracle at \(looks) looks", "Bellwether × oracle", "Bellwether × at looks",
+            ]
         )
         for t in all where t.isRegression {
             table.rows.append([
-                t.entry.scenario.name, cell(t.engine), cell(t.fixedCalibrated), cell(t.kayentaCalibrated), cell(t.kayentaBonferroni), cell(t.oracle),
+                t.entry.scenario.name, cell(t.engine), cell(t.fixedCalibrated), cell(t.kayentaCalibrated), cell(t.kayentaBonferroni),
+                cell(t.fixedAtTolerance), cell(t.kayentaAtTolerance), cell(t.oracle),
                 median(t.oracleAtLooks), ratio(t.engine, t.oracle), ratio(t.engine, t.oracleAtLooks),
             ])
         }

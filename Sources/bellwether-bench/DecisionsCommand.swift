@@ -49,22 +49,28 @@ struct DecisionsCommand: AsyncParsableCommand {
         print(DecisionReport.scenarioTable(entries))
 
         var calibrations: [FleetScenario: ReferenceCalibration] = [:]
+        var toleratedCalibrations: [FleetScenario: ReferenceCalibration] = [:]
         var calibrated: [ReferenceCalibration] = []
         for fleet in entries.map(\.matchedFleet) where calibrations[fleet] == nil {
             guard let fleetIndex = ScenarioCatalog.index(ofFleet: fleet) else { continue }
             let calibration = await ReferenceCalibration.run(fleet: fleet, fleetIndex: fleetIndex, cadence: cadence, seed: seed, streams: calibrationCount)
+            let tolerated = await ReferenceCalibration.run(fleet: fleet, fleetIndex: fleetIndex, cadence: cadence, seed: seed, streams: calibrationCount, atTolerance: true)
             calibrations[fleet] = calibration
-            calibrated.append(calibration)
+            toleratedCalibrations[fleet] = tolerated
+            calibrated += [calibration, tolerated]
         }
         print(DecisionReport.calibrationTable(calibrated))
 
         var results: [ScenarioTallies] = []
         for (index, entry) in ScenarioCatalog.all.enumerated() where entries.contains(entry) {
-            guard let calibration = calibrations[entry.matchedFleet] else { continue }
+            guard let calibration = calibrations[entry.matchedFleet], let tolerated = toleratedCalibrations[entry.matchedFleet] else { continue }
             let trials = await ParallelStreams.map(count: count) { [seed, noHistory] stream in
-                StreamTrial(scenario: entry.scenario, calibration: calibration, cadence: cadence, seed: StreamSeeds.evaluation(seed, scenario: index, stream: stream), usesHistory: !noHistory)
+                StreamTrial(
+                    scenario: entry.scenario, calibration: calibration, toleratedCalibration: tolerated, cadence: cadence,
+                    seed: StreamSeeds.evaluation(seed, scenario: index, stream: stream), usesHistory: !noHistory
+                )
             }
-            let tallies = ScenarioTallies(entry: entry, calibration: calibration, trials: trials)
+            let tallies = ScenarioTallies(entry: entry, calibration: calibration, toleratedCalibration: tolerated, trials: trials)
             results.append(tallies)
             print(DecisionReport.resultTable(tallies))
         }

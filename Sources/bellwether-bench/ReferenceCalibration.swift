@@ -9,8 +9,14 @@ import BellwetherScenarios
 /// nothing. Tuned to the same false-alarm rate as Bellwether, their speed is the price of their
 /// method rather than of their recklessness. The tuning sees only calibration streams (seeds of
 /// their own, `StreamSeeds.calibration`); the judges are scored on the reported streams.
+///
+/// Tuned on healthy streams, a judge answers "is the canary worse at all?", an easier question
+/// than Bellwether's "is it worse than the tolerance?", and alarms too often on a canary exactly
+/// at the tolerated ratio. Tuned `atTolerance` (the canary worse by exactly the tolerance, where
+/// every alarm is false), it answers Bellwether's question at Bellwether's error rate.
 struct ReferenceCalibration: Sendable {
     var fleet: FleetScenario
+    var atTolerance: Bool
     var cadence: JudgeCadence
     var streams: Int
     var failureLimit: Int
@@ -23,9 +29,11 @@ struct ReferenceCalibration: Sendable {
     /// Whether the fixed threshold with `failureLimit` can alarm within a bake at all.
     var fixedCanAlarm: Bool { failureLimit <= cadence.evaluations }
 
-    static func run(fleet: FleetScenario, fleetIndex: Int, cadence: JudgeCadence, seed: UInt64, streams: Int) async -> ReferenceCalibration {
-        let statistics = await ParallelStreams.map(count: streams) { stream in
-            Self.statistics(fleet, cadence: cadence, seed: StreamSeeds.calibration(seed, fleet: fleetIndex, stream: stream))
+    static func run(fleet: FleetScenario, fleetIndex: Int, cadence: JudgeCadence, seed: UInt64, streams: Int, atTolerance: Bool = false) async -> ReferenceCalibration {
+        var simulated = fleet
+        if atTolerance { simulated.effect = .multiply(factor: 1 + fleet.tolerance) }
+        let statistics = await ParallelStreams.map(count: streams) { [simulated] stream in
+            Self.statistics(simulated, cadence: cadence, seed: StreamSeeds.calibration(seed, fleet: fleetIndex, stream: stream, atTolerance: atTolerance))
         }
         let failed = statistics.map(\.failedIntervals)
         let pValues = statistics.map(\.smallestPValue)
@@ -33,6 +41,7 @@ struct ReferenceCalibration: Sendable {
         let level = FalseAlarmCalibration.largestLevel(smallestPValues: pValues, rate: StreamTrial.alpha)
         return ReferenceCalibration(
             fleet: fleet,
+            atTolerance: atTolerance,
             cadence: cadence,
             streams: streams,
             failureLimit: limit,

@@ -3,20 +3,24 @@
 struct ScenarioTallies: Sendable {
     var entry: CatalogEntry
     var calibration: ReferenceCalibration
+    var toleratedCalibration: ReferenceCalibration
     var engine = JudgeTally()
     var fixedThreshold = JudgeTally()
     var fixedCalibrated = JudgeTally()
     var kayenta = JudgeTally()
     var kayentaCalibrated = JudgeTally()
     var kayentaBonferroni = JudgeTally()
+    var fixedAtTolerance = JudgeTally()
+    var kayentaAtTolerance = JudgeTally()
     var oracle = JudgeTally()
     var oracleAtLooks = JudgeTally()
     /// Share of streams Bellwether promoted (baked the whole step with the check passing).
     var promoted = 0.0
 
-    init(entry: CatalogEntry, calibration: ReferenceCalibration, trials: [StreamTrial]) {
+    init(entry: CatalogEntry, calibration: ReferenceCalibration, toleratedCalibration: ReferenceCalibration, trials: [StreamTrial]) {
         self.entry = entry
         self.calibration = calibration
+        self.toleratedCalibration = toleratedCalibration
         for trial in trials {
             engine.add(trial.engine)
             fixedThreshold.add(trial.fixedThreshold)
@@ -24,6 +28,8 @@ struct ScenarioTallies: Sendable {
             kayenta.add(trial.kayenta)
             kayentaCalibrated.add(trial.kayentaCalibrated)
             kayentaBonferroni.add(trial.kayentaBonferroni)
+            fixedAtTolerance.add(trial.fixedAtTolerance)
+            kayentaAtTolerance.add(trial.kayentaAtTolerance)
             oracle.add(trial.oracle)
             oracleAtLooks.add(trial.oracleAtLooks)
         }

@@ -10,13 +10,15 @@ import BellwetherCore
 enum StreamSeeds {
     /// Separates calibration seeds from evaluation seeds (any constant not 0 will do).
     private static let calibrationDomain: UInt64 = 0xCA11_B8A7_E000_0001
+    /// Separates the streams tuned with the canary at the tolerated ratio.
+    private static let toleratedDomain: UInt64 = 0x7011_E8A7_ED00_0002
 
     static func evaluation(_ seed: UInt64, scenario: Int, stream: Int) -> UInt64 {
         mixed(SplitMix64.mix(seed), scenario: scenario, stream: stream)
     }
 
-    static func calibration(_ seed: UInt64, fleet: Int, stream: Int) -> UInt64 {
-        mixed(SplitMix64.mix(seed ^ calibrationDomain), scenario: fleet, stream: stream)
+    static func calibration(_ seed: UInt64, fleet: Int, stream: Int, atTolerance: Bool = false) -> UInt64 {
+        mixed(SplitMix64.mix(seed ^ calibrationDomain ^ (atTolerance ? toleratedDomain : 0)), scenario: fleet, stream: stream)
     }
 
     private static func mixed(_ base: UInt64, scenario: Int, stream: Int) -> UInt64 {

@@ -21,6 +21,10 @@ struct StreamTrial: Sendable {
     /// The Kayenta-style judge at alpha split evenly over its looks (Bonferroni): the strictest
     /// setting one can choose without having watched the fleet, as a deployment would.
     var kayentaBonferroni: Result
+    /// Both reference judges tuned with the canary at the tolerated ratio: Bellwether's question
+    /// at Bellwether's false-alarm rate.
+    var fixedAtTolerance: Result
+    var kayentaAtTolerance: Result
     var oracle: Result
     /// The oracle's alarm moved to the first boundary at or after it: the best a judge that
     /// looks every interval could do, knowing what the oracle knows.
@@ -32,7 +36,10 @@ struct StreamTrial: Sendable {
 
     /// - Parameter usesHistory: whether judges get each agent's data from before the step
     ///   (only Bellwether's engine uses it).
-    init(scenario: FleetScenario, calibration: ReferenceCalibration, cadence: JudgeCadence, seed: UInt64, usesHistory: Bool = true) {
+    init(
+        scenario: FleetScenario, calibration: ReferenceCalibration, toleratedCalibration: ReferenceCalibration,
+        cadence: JudgeCadence, seed: UInt64, usesHistory: Bool = true
+    ) {
         let stream = FleetSimulation(scenario: scenario).stream(seed: seed)
         let samples = stream.samples()
         let history = usesHistory ? stream.history : []
@@ -48,6 +55,8 @@ struct StreamTrial: Sendable {
         fixedThreshold = watch(&fixed)
         var fixedTuned = FixedThresholdJudge(tolerance: scenario.tolerance, failureLimit: calibration.failureLimit)
         fixedCalibrated = watch(&fixedTuned)
+        var fixedTolerated = FixedThresholdJudge(tolerance: scenario.tolerance, failureLimit: toleratedCalibration.failureLimit)
+        fixedAtTolerance = watch(&fixedTolerated)
 
         let every = cadence.kayentaEveryIntervals
         var kayentaJudge = KayentaJudge(tolerance: scenario.tolerance, everyIntervals: every)
@@ -56,6 +65,8 @@ struct StreamTrial: Sendable {
         kayentaCalibrated = watch(&kayentaTuned)
         var kayentaSplit = KayentaJudge(tolerance: scenario.tolerance, alpha: Self.alpha / Double(cadence.kayentaLooks), everyIntervals: every)
         kayentaBonferroni = watch(&kayentaSplit)
+        var kayentaTolerated = KayentaJudge(tolerance: scenario.tolerance, alpha: toleratedCalibration.level, everyIntervals: every)
+        kayentaAtTolerance = watch(&kayentaTolerated)
 
         let grid = IntervalGrid(start: samples.first?.time ?? scenario.start, interval: cadence.interval)
         var oracleRandom = SplitMix64(seed: SplitMix64.mix(seed ^ 0x5EED_0F0_0AC1E))
