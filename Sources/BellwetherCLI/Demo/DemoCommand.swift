@@ -1,4 +1,5 @@
 import ArgumentParser
+import BellwetherCore
 import BellwetherFleetSim
 import Foundation
 
@@ -38,21 +39,32 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Seed of the simulated fleet and of the rollout's cohorts, so a run can be replayed.")
     var seed: UInt64 = 1
 
+    @Option(help: ArgumentHelp(
+        "Controller time the fleet runs on the old version before the rollout, so the controller knows each agent's normal (0s to skip).",
+        valueName: "duration"
+    ))
+    var warmUp = "10m"
+
     @Flag(help: "Keep the controller and the fleet running after the report, until Ctrl-C.")
     var keepRunning = false
 
     func validate() throws {
         guard (1...100_000).contains(agents) else { throw ValidationError("--agents must be 1 to 100000, found \(agents)") }
         guard speed.isFinite, speed > 0, speed <= 10_000 else { throw ValidationError("--speed must be more than 0 and at most 10000, found \(speed)") }
+        guard let seconds = DurationParser.seconds(warmUp), seconds <= 86_400 else {
+            throw ValidationError("--warm-up '\(warmUp)' is not a duration of at most a day: \(DurationParser.hint), or 0s to skip")
+        }
     }
 
     func run() async throws {
         guard FileManager.default.fileExists(atPath: policy) else {
             throw CommandFailure.badInput("\(policy) not found: run the demo from the repository's root, or pass --policy FILE")
         }
-        let outcome = try await DemoRun(
+        var run = DemoRun(
             agents: agents, speed: speed, scenario: scenario, databasePath: db, keepRunning: keepRunning, seed: seed, policyPath: policy
-        ).run()
+        )
+        run.warmUp = DurationParser.seconds(warmUp) ?? run.warmUp
+        let outcome = try await run.run()
         if let unmet = outcome.unmet {
             throw CommandFailure.failed(
                 "not the expected decision: \(unmet). On a machine busy with other work the simulated time can outrun it; try --speed 20"
