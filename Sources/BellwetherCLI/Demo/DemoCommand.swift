@@ -45,13 +45,18 @@ struct DemoCommand: AsyncParsableCommand {
     ))
     var warmUp = "10m"
 
+    /// `--warm-up` in seconds, or nil when it is not a duration of at most a day.
+    private var warmUpSeconds: Double? {
+        DurationParser.seconds(warmUp).flatMap { $0 <= 86_400 ? $0 : nil }
+    }
+
     @Flag(help: "Keep the controller and the fleet running after the report, until Ctrl-C.")
     var keepRunning = false
 
     func validate() throws {
         guard (1...100_000).contains(agents) else { throw ValidationError("--agents must be 1 to 100000, found \(agents)") }
         guard speed.isFinite, speed > 0, speed <= 10_000 else { throw ValidationError("--speed must be more than 0 and at most 10000, found \(speed)") }
-        guard let seconds = DurationParser.seconds(warmUp), seconds <= 86_400 else {
+        guard warmUpSeconds != nil else {
             throw ValidationError("--warm-up '\(warmUp)' is not a duration of at most a day: \(DurationParser.hint), or 0s to skip")
         }
     }
@@ -63,7 +68,7 @@ struct DemoCommand: AsyncParsableCommand {
         var run = DemoRun(
             agents: agents, speed: speed, scenario: scenario, databasePath: db, keepRunning: keepRunning, seed: seed, policyPath: policy
         )
-        run.warmUp = DurationParser.seconds(warmUp) ?? run.warmUp
+        run.warmUp = warmUpSeconds ?? run.warmUp
         let outcome = try await run.run()
         if let unmet = outcome.unmet {
             throw CommandFailure.failed(
