@@ -20,15 +20,15 @@ public struct FleetSimulation: Sendable {
         var random = SplitMix64(seed: seed)
         let agents = drawAgents(&random)
         var observations: [ReplayObservation] = []
-        var canaryReports: [CanaryReport] = []
+        var truths: [ReportTruth] = []
         for agent in agents {
-            report(agent, into: &observations, canaryReports: &canaryReports, random: &random)
+            report(agent, into: &observations, truths: &truths, random: &random)
         }
         // Time, then agent id: a total order (an agent's own times strictly increase), so the
         // stream depends on nothing but the seed.
         observations.sort { ($0.time, $0.agent) < ($1.time, $1.agent) }
-        canaryReports.sort { ($0.time, $0.agent) < ($1.time, $1.agent) }
-        var stream = SimulatedStream(scenario: scenario, agents: agents, observations: observations, canaryReports: canaryReports)
+        truths.sort { ($0.time, $0.agent) < ($1.time, $1.agent) }
+        var stream = SimulatedStream(scenario: scenario, agents: agents, observations: observations, reports: truths)
         stream.history = history(of: agents, seed: seed)
         return stream
     }
@@ -76,7 +76,7 @@ public struct FleetSimulation: Sendable {
         }
     }
 
-    private func report(_ agent: SimulatedAgent, into observations: inout [ReplayObservation], canaryReports: inout [CanaryReport], random: inout SplitMix64) {
+    private func report(_ agent: SimulatedAgent, into observations: inout [ReplayObservation], truths: inout [ReportTruth], random: inout SplitMix64) {
         let end = min(scenario.durationSeconds, agent.dropout ?? .infinity)
         let restartChance = scenario.restartsPerHour * scenario.reportSeconds / 3_600
         var records = 0, failures = 0
@@ -102,12 +102,11 @@ public struct FleetSimulation: Sendable {
             )
             observation.counters = [FleetMetrics.records: Double(records), FleetMetrics.failures: Double(failures)]
             observations.append(observation)
-            if agent.cohort == .canary {
-                canaryReports.append(CanaryReport(
-                    time: scenario.start + offset, agent: agent.id, records: processed, failures: failed,
-                    stableProbability: agent.stableFailureProbability, canaryProbability: agent.failureProbability
-                ))
-            }
+            truths.append(ReportTruth(
+                time: scenario.start + offset, windowSeconds: window, agent: agent.id, cohort: agent.cohort,
+                records: processed, failures: failed,
+                stableProbability: agent.stableFailureProbability, canaryProbability: agent.failureProbability
+            ))
             previous = offset
             offset += scenario.reportSeconds
         }

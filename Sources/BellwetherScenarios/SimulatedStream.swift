@@ -8,17 +8,21 @@ public struct SimulatedStream: Sendable, Hashable {
     /// Cumulative counters as exported, in time order.
     public var observations: [ReplayObservation]
     /// Every canary report's true records, failures and probabilities, in time order.
-    public var canaryReports: [CanaryReport]
+    public var canaryReports: [ReportTruth]
+    /// The same for every baseline report, in time order.
+    public var baselineReports: [ReportTruth]
     /// Each agent's totals on the stable version before the step (`FleetScenario.historySeconds`).
     public var history: [AgentSample] = []
     /// canaryRecordTotals[i]: canary records processed up to and including canaryReports[i].
     private var canaryRecordTotals: [Int]
 
-    init(scenario: FleetScenario, agents: [SimulatedAgent], observations: [ReplayObservation], canaryReports: [CanaryReport]) {
+    init(scenario: FleetScenario, agents: [SimulatedAgent], observations: [ReplayObservation], reports: [ReportTruth]) {
         self.scenario = scenario
         self.agents = agents
         self.observations = observations
+        let canaryReports = reports.filter { $0.cohort == .canary }
         self.canaryReports = canaryReports
+        self.baselineReports = reports.filter { $0.cohort == .baseline }
         var total = 0
         self.canaryRecordTotals = canaryReports.map { total += $0.records; return total }
     }
@@ -32,6 +36,19 @@ public struct SimulatedStream: Sendable, Hashable {
             if canaryReports[mid].time <= time { low = mid + 1 } else { high = mid }
         }
         return low == 0 ? 0 : canaryRecordTotals[low - 1]
+    }
+
+    /// Canary records processed up to `time`, counting the part of every open window before it
+    /// (records are spread evenly over a window): what an oracle that alarms between two reports
+    /// had let through.
+    public func canaryRecords(at time: Double) -> Int {
+        let closed = canaryRecords(through: time)
+        let open = canaryReports.reduce(0.0) { sum, report in
+            let opened = report.time - report.windowSeconds
+            guard report.time > time, opened < time, report.windowSeconds > 0 else { return sum }
+            return sum + Double(report.records) * (time - opened) / report.windowSeconds
+        }
+        return closed + Int(open.rounded())
     }
 
     /// Canary records processed up to the first boundary of `grid` at or after `time`: what a

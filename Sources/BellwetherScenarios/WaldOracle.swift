@@ -34,7 +34,7 @@ public struct WaldOracle: Sendable {
     ///   - alternativeFactor: when set, H1 is p0ᵢ × this factor instead of the true canary rate.
     ///   - nullFactor: H0 is the stable probability × this factor (a canary at the tolerated ratio
     ///     is judged against that ratio, not against the stable version).
-    public func run(_ reports: [CanaryReport], alternativeFactor: Double? = nil, nullFactor: Double = 1, random: inout SplitMix64) -> Outcome {
+    public func run(_ reports: [ReportTruth], alternativeFactor: Double? = nil, nullFactor: Double = 1, random: inout SplitMix64) -> Outcome {
         let upper = log((1 - beta) / alpha)
         let lower = log(beta / (1 - alpha))
         var sum = 0.0

@@ -13,7 +13,8 @@ enum DecisionReport {
         - Kayenta-style: every \(number(cadence.kayentaSeconds / 60)) min (\(cadence.kayentaLooks) analysis runs), Mann–Whitney (normal approximation, tie and continuity corrections) of the per-interval cohort ratios so far, canary vs baseline, and mean canary > mean baseline × (1 + tolerance); alarm at the first High; as deployed, one-sided level 1% (Kayenta's 98% two-sided).
         - Calibrated: the same two judges tuned on the scenario's matched A/A fleet (same shape, no effect) to at most \(percent(StreamTrial.alpha)) false alarms on \(calibrationStreams) calibration streams, seeded apart from the reported streams: the smallest failed-interval limit, and the largest Mann–Whitney level. That tuning knows a thousand healthy runs of exactly the scored fleet, which no deployment does; the Kayenta-style judge at Bonferroni's level (alpha / \(cadence.kayentaLooks) runs) is the setting chosen without that knowledge.
         - Wald oracle: SPRT on canary records one by one with true per-agent probabilities, α = β = \(StreamTrial.alpha); H1 = true canary rate (A/B) or 2 × stable rate (A/A). At \(cadence.label) looks: the canary records at the first \(cadence.label) boundary at or after its alarm.
-        Records to alarm: canary records processed up to the alarm (medians over alarmed streams); × oracle: that median over the continuous oracle's; × at looks: over the oracle's at \(cadence.label) looks, the floor of any judge that looks at these boundaries.
+        - Two-sample oracle: SPRT on the cohort of each failure (canary or baseline), knowing every agent's traffic and relative failure rate and the true alternative but not the fleet's failure level, α = β = \(StreamTrial.alpha): the floor of any judge that learns the baseline from the baseline cohort. At \(cadence.label) looks: the same test evaluated at each boundary on the reports closed by then.
+        Records to alarm: canary records processed up to the alarm (medians over alarmed streams); × oracle: that median over the continuous oracle's; × at looks: over the oracle's at \(cadence.label) looks, the floor of any judge that looks at these boundaries; × two-sample, × two-sample at looks: over the two-sample oracle's.
 
         """
     }
@@ -48,7 +49,7 @@ enum DecisionReport {
         let measure = tallies.isRegression ? "detection" : "false alarms"
         var table = MarkdownTable(
             title: "\(tallies.entry.scenario.name) (\(tallies.engine.streams) streams; Bellwether promoted \(percent(tallies.promoted)))",
-            columns: ["judge", "\(measure) ± se", "median canary records to alarm", "× oracle", "× at looks"]
+            columns: ["judge", "\(measure) ± se", "median canary records to alarm", "× oracle", "× at looks", "× two-sample", "× two-sample at looks"]
         )
         let judges = [
             ("Bellwether", tallies.engine),
@@ -60,14 +61,19 @@ enum DecisionReport {
             ("fixed threshold, calibrated at the tolerated ratio (\(limit(t)) failed intervals)", tallies.fixedAtTolerance),
             ("Kayenta-style, calibrated at the tolerated ratio (level \(level(t.level)))", tallies.kayentaAtTolerance),
         ]
+        let floors = [tallies.oracle, tallies.oracleAtLooks, tallies.twoSample, tallies.twoSampleAtLooks]
         for (name, tally) in judges {
-            let versusOracle = tallies.isRegression ? ratio(tally, tallies.oracle) : "–"
-            let versusLooks = tallies.isRegression ? ratio(tally, tallies.oracleAtLooks) : "–"
-            table.rows.append([name, rateWithError(tally), median(tally), versusOracle, versusLooks])
+            let versus = floors.map { tallies.isRegression ? ratio(tally, $0) : "–" }
+            table.rows.append([name, rateWithError(tally), median(tally)] + versus)
         }
-        table.rows.append(["Wald oracle", rateWithError(tallies.oracle), median(tallies.oracle), "–", "–"])
+        let none = Array(repeating: "–", count: floors.count)
+        table.rows.append(["Wald oracle", rateWithError(tallies.oracle), median(tallies.oracle)] + none)
         if tallies.isRegression {
-            table.rows.append(["Wald oracle at \(c.cadence.label) looks", rateWithError(tallies.oracleAtLooks), median(tallies.oracleAtLooks), "–", "–"])
+            table.rows.append(["Wald oracle at \(c.cadence.label) looks", rateWithError(tallies.oracleAtLooks), median(tallies.oracleAtLooks)] + none)
+        }
+        table.rows.append(["two-sample oracle", rateWithError(tallies.twoSample), median(tallies.twoSample)] + none)
+        if tallies.isRegression {
+            table.rows.append(["two-sample oracle at \(c.cadence.label) looks", rateWithError(tallies.twoSampleAtLooks), median(tallies.twoSampleAtLooks)] + none)
         }
         return table.text
     }
@@ -79,12 +85,12 @@ enum DecisionReport {
             title: "Summary: false alarms on healthy canaries (A/A)",
             columns: [
                 "scenario", "Bellwether", "Bellwether promoted", "fixed, deployed", "fixed, calibrated", "Kayenta, deployed", "Kayenta, calibrated",
-                "Kayenta, Bonferroni", "fixed, at tolerance", "Kayenta, at tolerance", "Wald oracle",
+                "Kayenta, Bonferroni", "fixed, at tolerance", "Kayenta, at tolerance", "Wald oracle", "two-sample oracle",
             ]
         )
         for t in all where !t.isRegression {
             table.rows.append([t.entry.scenario.name, percent(t.engine.rate), percent(t.promoted)]
-                + [t.fixedThreshold, t.fixedCalibrated, t.kayenta, t.kayentaCalibrated, t.kayentaBonferroni, t.fixedAtTolerance, t.kayentaAtTolerance, t.oracle]
+                + [t.fixedThreshold, t.fixedCalibrated, t.kayenta, t.kayentaCalibrated, t.kayentaBonferroni, t.fixedAtTolerance, t.kayentaAtTolerance, t.oracle, t.twoSample]
                 .map { percent($0.rate) })
         }
         return table.text
@@ -99,6 +105,7 @@ enum DecisionReport {
             columns: [
                 "scenario", "Bellwether", "fixed, calibrated", "Kayenta, calibrated", "Kayenta, Bonferroni", "fixed, at tolerance", "Kayenta, at tolerance",
                 "Wald oracle", "oracle at \(looks) looks", "Bellwether × oracle", "Bellwether × at looks",
+                "two-sample oracle", "two-sample at \(looks) looks", "Bellwether × two-sample", "Bellwether × two-sample at looks",
             ]
         )
         for t in all where t.isRegression {
@@ -106,6 +113,7 @@ enum DecisionReport {
                 t.entry.scenario.name, cell(t.engine), cell(t.fixedCalibrated), cell(t.kayentaCalibrated), cell(t.kayentaBonferroni),
                 cell(t.fixedAtTolerance), cell(t.kayentaAtTolerance), cell(t.oracle),
                 median(t.oracleAtLooks), ratio(t.engine, t.oracle), ratio(t.engine, t.oracleAtLooks),
+                cell(t.twoSample), median(t.twoSampleAtLooks), ratio(t.engine, t.twoSample), ratio(t.engine, t.twoSampleAtLooks),
             ])
         }
         return table.text

@@ -25,6 +25,10 @@ enum ScenarioCatalog {
         trafficSigma: heterogeneousTraffic, failureSigma: heterogeneousFailures
     )
     static let tenVersusFortyDropouts = FleetScenario(name: "aa-10v40-dropouts", canaryAgents: 10, baselineAgents: 40, dropoutShare: 0.25)
+    // The `aa-10v40` fleet under a check that tolerates nothing: "is the canary worse at all?",
+    // the question the reference judges answer when they are tuned on healthy streams, so the
+    // A/A-tuned judges and Bellwether are compared on the same question at the same alpha.
+    static let tenVersusFortyNoTolerance = FleetScenario(name: "aa-10v40-no-tolerance", canaryAgents: 10, baselineAgents: 40, tolerance: 0)
 
     static let all: [CatalogEntry] = [
         .aa(FleetScenario(name: "aa-identical", canaryAgents: 20, baselineAgents: 20, trafficSigma: 0, failureSigma: 0)),
@@ -49,6 +53,10 @@ enum ScenarioCatalog {
         // tuned on A/A streams (ratio 1) and may not keep it. Last, so that adding it moved no
         // other scenario's seeds.
         .ab("at-tolerance-1.1x", on: tenVersusForty, effect: .multiply(factor: 1.1)),
+        // Appended after the scenarios above for the same reason.
+        .aa(tenVersusFortyNoTolerance),
+        .ab("ab-2x-no-tolerance", on: tenVersusFortyNoTolerance, effect: .multiply(factor: 2)),
+        .ab("ab-1.5x-no-tolerance", on: tenVersusFortyNoTolerance, effect: .multiply(factor: 1.5)),
     ]
 
     /// The place of the A/A scenario of `fleet` in the catalogue, which seeds its calibration

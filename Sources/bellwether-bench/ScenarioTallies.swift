@@ -14,6 +14,8 @@ struct ScenarioTallies: Sendable {
     var kayentaAtTolerance = JudgeTally()
     var oracle = JudgeTally()
     var oracleAtLooks = JudgeTally()
+    var twoSample = JudgeTally()
+    var twoSampleAtLooks = JudgeTally()
     /// Share of streams Bellwether promoted (baked the whole step with the check passing).
     var promoted = 0.0
 
@@ -32,6 +34,8 @@ struct ScenarioTallies: Sendable {
             kayentaAtTolerance.add(trial.kayentaAtTolerance)
             oracle.add(trial.oracle)
             oracleAtLooks.add(trial.oracleAtLooks)
+            twoSample.add(trial.twoSample)
+            twoSampleAtLooks.add(trial.twoSampleAtLooks)
         }
         promoted = Double(trials.filter(\.enginePromoted).count) / Double(max(trials.count, 1))
     }

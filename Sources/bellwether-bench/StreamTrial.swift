@@ -3,7 +3,7 @@ import BellwetherScenarios
 
 /// One seeded stream of a scenario through every judge: Bellwether's engine, the fixed-threshold
 /// and Kayenta-style judges as deployed and as calibrated on the scenario's matched A/A fleet,
-/// and the Wald oracle, each reduced to whether it alarmed and how many canary records had been
+/// and the two oracles, each reduced to whether it alarmed and how many canary records had been
 /// processed by then.
 struct StreamTrial: Sendable {
     /// A judge's result on one stream: nil records when it did not alarm.
@@ -29,6 +29,10 @@ struct StreamTrial: Sendable {
     /// The oracle's alarm moved to the first boundary at or after it: the best a judge that
     /// looks every interval could do, knowing what the oracle knows.
     var oracleAtLooks: Result
+    /// The two-sample oracle (`TwoSampleOracle`): what learning the baseline's level costs any
+    /// judge, continuous and evaluated at the looks.
+    var twoSample: Result
+    var twoSampleAtLooks: Result
 
     static let alpha = 0.01
     /// The A/A oracle's alternative, as a multiple of the null: only its false alarms are reported.
@@ -79,12 +83,21 @@ struct StreamTrial: Sendable {
         }
         let wald = WaldOracle(alpha: Self.alpha, beta: Self.alpha).run(
             stream.canaryReports.filter { $0.time <= grid.boundary(cadence.evaluations) },
-            alternativeFactor: tolerated.map { $0 * Self.aaAlternative },
+            alternativeFactor: tolerated.map { _ in Self.aaAlternative },
             nullFactor: tolerated ?? 1,
             random: &oracleRandom
         )
         oracle = Result(alarmRecords: wald.alarmed ? wald.records : nil)
         oracleAtLooks = Result(alarmRecords: wald.alarmed ? wald.time.map { stream.canaryRecords(atFirstLookFrom: $0, on: grid) } : nil)
+
+        var twoSampleRandom = SplitMix64(seed: SplitMix64.mix(seed ^ 0x7305_A3B1_E0AC))
+        let pair = TwoSampleOracle(alpha: Self.alpha, beta: Self.alpha).run(
+            stream, grid: grid, looks: cadence.evaluations,
+            alternativeFactor: tolerated.map { _ in Self.aaAlternative }, nullFactor: tolerated ?? 1,
+            random: &twoSampleRandom
+        )
+        twoSample = Result(alarmRecords: pair.alarmRecords)
+        twoSampleAtLooks = Result(alarmRecords: pair.recordsAtLook)
     }
 
     private static func result(_ outcome: JudgeOutcome, _ stream: SimulatedStream) -> Result {
