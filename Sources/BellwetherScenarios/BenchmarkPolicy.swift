@@ -6,8 +6,8 @@ public enum BenchmarkPolicy {
     public static let checkName = "enrichment-failure-ratio"
 
     /// - Parameters: the check's relative tolerance, the policy's alpha, the analysis interval and
-    ///   the first step's bake time, in seconds.
-    public static func make(tolerance: Double = 0.10, alpha: Double = 0.01, interval: Double = 30, bake: Double = 3_600) -> Policy {
+    ///   the first step's bake time, in seconds, and the check's design factor (nil: the default).
+    public static func make(tolerance: Double = 0.10, alpha: Double = 0.01, interval: Double = 30, bake: Double = 3_600, designFactor: Double? = nil) -> Policy {
         Policy(
             name: "decision-benchmark",
             steps: [
@@ -23,7 +23,8 @@ public enum BenchmarkPolicy {
                         kind: .ratio(numerator: FleetMetrics.failures, denominator: FleetMetrics.records),
                         worseWhen: .higher,
                         tolerance: Tolerance(relative: tolerance),
-                        onFail: .rollback
+                        onFail: .rollback,
+                        designFactor: designFactor
                     ),
                 ],
                 onNoData: .halt

@@ -3,9 +3,9 @@ import Foundation
 
 /// The benchmark's printed output, as Markdown tables so a run can be pasted into the docs as is.
 enum DecisionReport {
-    static func header(seed: UInt64, streams: Int, calibrationStreams: Int, cadence: JudgeCadence) -> String {
+    static func header(seed: UInt64, streams: Int, calibrationStreams: Int, cadence: JudgeCadence, designFactor: Double?) -> String {
         """
-        # bellwether-bench decisions --seed \(seed) --streams \(streams) --calibration-streams \(calibrationStreams) --interval \(number(cadence.interval))
+        # bellwether-bench decisions --seed \(seed) --streams \(streams) --calibration-streams \(calibrationStreams) --interval \(number(cadence.interval))\(designFactor.map { " --design-factor \(number($0))" } ?? "")
 
         Judges (every one sees the same samples at the same \(cadence.label) boundaries, for a \(Int(cadence.bake / 60))-minute bake):
         - Bellwether: AnalysisEngine, one ratio check (\(FleetMetrics.failures) / \(FleetMetrics.records)), alpha \(StreamTrial.alpha), interval \(cadence.label), tolerance relative per scenario; an alarm is a rollback.

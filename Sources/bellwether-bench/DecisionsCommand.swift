@@ -34,10 +34,14 @@ struct DecisionsCommand: AsyncParsableCommand {
     @Flag(help: "Give Bellwether no history of the agents before the step (each agent then cannot be compared with itself).")
     var noHistory = false
 
+    @Option(help: "Bellwether's design factor: the regression a pass rules out, as a multiple of the tolerated ratio (default 2).")
+    var designFactor: Double?
+
     func validate() throws {
         if let streams, streams < 1 { throw ValidationError("--streams must be at least 1") }
         if let calibrationStreams, calibrationStreams < 1 { throw ValidationError("--calibration-streams must be at least 1") }
         if !(interval >= 1 && interval <= 600) { throw ValidationError("--interval must be between 1 and 600 seconds") }
+        if let designFactor, !(designFactor > 1) { throw ValidationError("--design-factor must be greater than 1") }
     }
 
     func run() async throws {
@@ -45,7 +49,7 @@ struct DecisionsCommand: AsyncParsableCommand {
         let calibrationCount = calibrationStreams ?? (quick ? 250 : 1_000)
         let entries = ScenarioCatalog.all.filter { only.map($0.scenario.name.contains) ?? true }
         let cadence = JudgeCadence(interval: interval)
-        print(DecisionReport.header(seed: seed, streams: count, calibrationStreams: calibrationCount, cadence: cadence))
+        print(DecisionReport.header(seed: seed, streams: count, calibrationStreams: calibrationCount, cadence: cadence, designFactor: designFactor))
         print(DecisionReport.scenarioTable(entries))
 
         var calibrations: [FleetScenario: ReferenceCalibration] = [:]
@@ -64,10 +68,10 @@ struct DecisionsCommand: AsyncParsableCommand {
         var results: [ScenarioTallies] = []
         for (index, entry) in ScenarioCatalog.all.enumerated() where entries.contains(entry) {
             guard let calibration = calibrations[entry.matchedFleet], let tolerated = toleratedCalibrations[entry.matchedFleet] else { continue }
-            let trials = await ParallelStreams.map(count: count) { [seed, noHistory] stream in
+            let trials = await ParallelStreams.map(count: count) { [seed, noHistory, designFactor] stream in
                 StreamTrial(
                     scenario: entry.scenario, calibration: calibration, toleratedCalibration: tolerated, cadence: cadence,
-                    seed: StreamSeeds.evaluation(seed, scenario: index, stream: stream), usesHistory: !noHistory
+                    seed: StreamSeeds.evaluation(seed, scenario: index, stream: stream), usesHistory: !noHistory, designFactor: designFactor
                 )
             }
             let tallies = ScenarioTallies(entry: entry, calibration: calibration, toleratedCalibration: tolerated, trials: trials)

@@ -38,11 +38,13 @@ struct StreamTrial: Sendable {
     /// The A/A oracle's alternative, as a multiple of the null: only its false alarms are reported.
     static let aaAlternative = 2.0
 
-    /// - Parameter usesHistory: whether judges get each agent's data from before the step
-    ///   (only Bellwether's engine uses it).
+    /// - Parameters:
+    ///   - usesHistory: whether judges get each agent's data from before the step (only
+    ///     Bellwether's engine uses it).
+    ///   - designFactor: Bellwether's check's design factor (nil: the policy default).
     init(
         scenario: FleetScenario, calibration: ReferenceCalibration, toleratedCalibration: ReferenceCalibration,
-        cadence: JudgeCadence, seed: UInt64, usesHistory: Bool = true
+        cadence: JudgeCadence, seed: UInt64, usesHistory: Bool = true, designFactor: Double? = nil
     ) {
         let stream = FleetSimulation(scenario: scenario).stream(seed: seed)
         let samples = stream.samples()
@@ -51,7 +53,7 @@ struct StreamTrial: Sendable {
             Self.result(JudgeDriver.run(&judge, samples: samples, history: history, interval: cadence.interval, evaluations: cadence.evaluations), stream)
         }
 
-        var engineJudge = EngineJudge(policy: BenchmarkPolicy.make(tolerance: scenario.tolerance, alpha: Self.alpha, interval: cadence.interval, bake: cadence.bake))
+        var engineJudge = EngineJudge(policy: BenchmarkPolicy.make(tolerance: scenario.tolerance, alpha: Self.alpha, interval: cadence.interval, bake: cadence.bake, designFactor: designFactor))
         engine = watch(&engineJudge)
         enginePromoted = engineJudge.decision?.decision == .promote
 

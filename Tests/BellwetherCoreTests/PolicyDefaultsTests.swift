@@ -22,6 +22,8 @@ import Testing
         #expect(check.onFail == .rollback)
         #expect(check.tolerance == Tolerance())
         #expect(check.filter.isEmpty)
+        #expect(check.designFactor == nil)
+        #expect(check.effectiveDesignFactor == 2)
     }
 
     @Test func agentsGetTenMinutesToConvergeAndNinetyPercentMust() {

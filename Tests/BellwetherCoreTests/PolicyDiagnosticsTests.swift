@@ -73,6 +73,8 @@ struct Malformed: Sendable, CustomTestStringConvertible {
                   line: 9, column: 18, field: "analysis.checks[0].worseWhen", hint: "must be higher or lower"),
         Malformed(what: "negative tolerance", replacing: "denominator: b}", with: "denominator: b}\n      tolerance: {relative: -0.1}",
                   line: 9, column: 29, field: "analysis.checks[0].tolerance.relative", hint: "zero or more"),
+        Malformed(what: "design factor at the tolerance itself", replacing: "denominator: b}", with: "denominator: b}\n      designFactor: 1",
+                  line: 9, column: 21, field: "analysis.checks[0].designFactor", hint: "greater than 1, such as 1.5"),
         Malformed(what: "quantile outside (0, 1)", replacing: "ratio: {numerator: a, denominator: b}", with: "histogram: {metric: m, quantile: 99}",
                   line: 8, column: 40, field: "analysis.checks[0].histogram.quantile", hint: "strictly between 0 and 1"),
         Malformed(what: "span status other than error", replacing: "ratio: {numerator: a, denominator: b}", with: "spans: {name: s, failedWhen: [{status: warn}]}",

@@ -23,7 +23,7 @@ extension AnalysisEngine {
         var comparison = RateComparison(
             direction: check.worseWhen, tolerance: check.tolerance,
             alpha: policy.analysis.alpha, minAgents: policy.analysis.minAgentsPerCohort,
-            computesBounds: computesBounds
+            designFactor: check.effectiveDesignFactor, computesBounds: computesBounds
         )
         var referenceRate: Double?
         let canarySummary: CohortSummary

@@ -50,6 +50,19 @@ public struct Check: Sendable, Hashable, Codable {
     public var onFail: FailureAction
     /// Data-point (or span) attributes that must match for data to count, e.g. `record.type: invoice`.
     public var filter: [String: String]
+    /// The regression a pass must rule out, as a multiple of the tolerated ratio (divided by it
+    /// when lower is worse): the smallest regression the operator needs kept from promoting. A
+    /// canary that much worse passes at most `passLevel` of the time; a smaller factor guards
+    /// against smaller regressions and needs more data to pass. Nil is `defaultDesignFactor`;
+    /// optional so policies stored before the key existed still decode.
+    public var designFactor: Double?
+
+    /// Twice the tolerated ratio: a canary at 2.2× the baseline's failure ratio under a 10%
+    /// tolerance never promotes unnoticed, and a healthy one passes within a typical bake.
+    public static let defaultDesignFactor = 2.0
+
+    /// The design factor in effect.
+    public var effectiveDesignFactor: Double { designFactor ?? Self.defaultDesignFactor }
 
     public init(
         name: String,
@@ -57,7 +70,8 @@ public struct Check: Sendable, Hashable, Codable {
         worseWhen: Direction = .higher,
         tolerance: Tolerance = Tolerance(),
         onFail: FailureAction = .rollback,
-        filter: [String: String] = [:]
+        filter: [String: String] = [:],
+        designFactor: Double? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -65,6 +79,7 @@ public struct Check: Sendable, Hashable, Codable {
         self.tolerance = tolerance
         self.onFail = onFail
         self.filter = filter
+        self.designFactor = designFactor
     }
 }
 

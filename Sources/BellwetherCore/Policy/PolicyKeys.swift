@@ -13,7 +13,7 @@ extension PolicyDecoder {
         "convergence": ["timeout", "minFraction", "onFail"],
         "analysis": ["interval", "alpha", "checks", "onNoData", "minAgentsPerCohort", "history"],
         "analysis.checks[]": [
-            "name", "ratio", "spans", "histogram", "rate", "worseWhen", "tolerance", "onFail", "filter",
+            "name", "ratio", "spans", "histogram", "rate", "worseWhen", "tolerance", "onFail", "filter", "designFactor",
         ],
         "analysis.checks[].ratio": ["numerator", "denominator"],
         "analysis.checks[].spans": ["name", "failedWhen"],

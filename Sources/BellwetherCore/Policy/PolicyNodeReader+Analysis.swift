@@ -46,10 +46,13 @@ extension PolicyNodeReader {
         let worseWhen: Direction? = value(check, "worseWhen", choice)
         let onFail: FailureAction? = value(check, "onFail", choice)
         let filter = value(check, "filter", labels) ?? [:]
+        let designFactor = value(check, "designFactor", number)
+        require(designFactor, check["designFactor"], check.path("designFactor"),
+                "greater than 1, such as 1.5: a pass then rules out a canary 1.5× beyond the tolerance (default 2)") { $0 > 1 && $0 <= 1_000 }
         guard let kind else { return nil }
         return Check(
             name: name, kind: kind, worseWhen: worseWhen ?? .higher, tolerance: tolerance,
-            onFail: onFail ?? .rollback, filter: filter
+            onFail: onFail ?? .rollback, filter: filter, designFactor: designFactor
         )
     }
 

@@ -7,13 +7,13 @@ import Testing
     static let records = "agent.data.records_processed_total"
     static let failures = "agent.data.enrichment_failures_total"
 
-    static func policy(bake: Double = 300, onNoData: FailureAction = .halt, onFail: FailureAction = .rollback) -> Policy {
+    static func policy(bake: Double = 300, onNoData: FailureAction = .halt, onFail: FailureAction = .rollback, designFactor: Double? = nil) -> Policy {
         Policy(
             name: "test",
             steps: [RolloutStep(cohort: "canary", percent: 10, bakeSeconds: bake), RolloutStep(cohort: "all", percent: 100)],
             analysis: AnalysisSpec(
                 intervalSeconds: 30, alpha: 0.01,
-                checks: [Check(name: "failures", kind: .ratio(numerator: failures, denominator: records), tolerance: Tolerance(relative: 0.1), onFail: onFail)],
+                checks: [Check(name: "failures", kind: .ratio(numerator: failures, denominator: records), tolerance: Tolerance(relative: 0.1), onFail: onFail, designFactor: designFactor)],
                 onNoData: onNoData
             )
         )
@@ -79,6 +79,24 @@ import Testing
         #expect(decision.decision == .promote)
         #expect(decision.time == 1_000 + 300)
         #expect(Self.verdicts(outputs).last?.verdict == .pass)
+    }
+
+    /// A canary 25% worse than its baseline, beyond the 10% tolerance but short of proof: the
+    /// default design size (2 × 1.1 = 2.2×) is ruled out, so it promotes; a check that must keep
+    /// regressions of 1.2 × 1.1 = 1.32× from promoting cannot rule that out and halts instead.
+    @Test func theDesignFactorSetsTheSmallestRegressionAPassRulesOut() throws {
+        let lenient = Self.run(seconds: 300, canaryRate: 0.0125, perReport: 400)
+        #expect(Self.decision(lenient)?.decision == .promote)
+        #expect(Self.verdicts(lenient).last?.designRatio.map { abs($0 - 2.2) < 1e-9 } == true)
+
+        let strict = Self.run(policy: Self.policy(designFactor: 1.2), seconds: 300, canaryRate: 0.0125, perReport: 400)
+        let decision = try #require(Self.decision(strict))
+        #expect(decision.decision == .halt)
+        #expect(decision.reason.contains("inconclusive"))
+        let last = try #require(Self.verdicts(strict).last)
+        #expect(last.verdict == .inconclusive)
+        #expect(last.designRatio.map { abs($0 - 1.32) < 1e-9 } == true)
+        #expect((last.ratio ?? 0) > 1.2 && (last.ratio ?? 0) < 1.3)
     }
 
     @Test func theStreamEndingBeforeTheBakeIsInconclusive() {
