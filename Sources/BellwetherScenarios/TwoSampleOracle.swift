@@ -14,8 +14,8 @@ import Foundation
 /// traffic and relative failure rates and the true alternative; it tests the stable ratio
 /// (× `nullFactor`) against it with an SPRT on those coins, α = β as the Wald oracle's. Its cost
 /// over the Wald oracle is the price of the baseline alone — Lai's information bound for the
-/// nuisance level, ×1.77 in expected records at a 10× regression with a baseline 4× the
-/// canary's size — which no method that learns the baseline escapes.
+/// nuisance level, ×1.63 in information at a 10× regression with a baseline 4× the canary's size
+/// (×3.3 with one the canary's size) — which no method that learns the baseline escapes.
 ///
 /// Reports arrive as counts; each failure is placed at a uniform instant of its report's window
 /// (the Poisson process's order statistics), drawn from the oracle's own generator.

@@ -41,14 +41,15 @@ import Testing
         #expect(Double(atLooks) / Double(streams) <= bound)
     }
 
-    /// A 10× regression against a baseline 4× the canary's size: Lai's bound puts the
-    /// two-sample test's expected records at 1.77× the Wald oracle's (Kullback–Leibler
-    /// information 7.93 p against 14.03 p per canary record, p the stable rate). Each alarms on
-    /// at least 97% of 200 streams (β = 1% + 3 standard errors 0.7%, rounded down), and over
-    /// identical agents the ratio of mean records to alarm lies within 1.77 ± 0.35: three standard
-    /// errors of the ratio of two means whose stopping times have a coefficient of variation
-    /// near 0.6 (σ ≈ 1.77 × 0.6 × √(2/200) ≈ 0.11), plus the overshoot at α = 0.01, which
-    /// weighs more on the Wald oracle's few-failure stops.
+    /// A 10× regression against a baseline 4× the canary's size, identical agents. Lai's bound:
+    /// the information per canary record is 8.61 p for a test that must learn the baseline's
+    /// level against 14.03 p for the Wald oracle (p the stable rate), a ratio of 1.63; the Wald
+    /// oracle's larger overshoot (its steps are a failure's log 10 = 2.3 against the two-sample
+    /// test's 1.27) brings the ratio of mean records to about 1.6 (1.58 over 1,000 streams). Each
+    /// oracle alarms on at least 97% of 200 streams (β = 1% + 3 standard errors 0.7%, rounded
+    /// down), and the ratio of their mean records to alarm lies within 1.6 ± 0.35: three standard
+    /// errors of a ratio of two means whose stopping times have coefficients of variation 0.78
+    /// and 0.65 (measured), 1.6 × √((0.78² + 0.65²)/200) ≈ 0.11, counted as if independent.
     @Test func learningTheBaselineCostsWhatTheInformationBoundSays() throws {
         let scenario = FleetScenario(
             name: "ab-10x", canaryAgents: 10, baselineAgents: 40, durationSeconds: 960,
@@ -63,7 +64,7 @@ import Testing
         }
         #expect(wald.count >= 194 && pair.count >= 194) // 97% of 200
         let ratio = (pair.reduce(0, +) / Double(pair.count)) / (wald.reduce(0, +) / Double(wald.count))
-        #expect(abs(ratio - 1.77) <= 0.35, "two-sample / Wald mean records \(ratio)")
+        #expect(abs(ratio - 1.6) <= 0.35, "two-sample / Wald mean records \(ratio)")
     }
 
     /// At looks, the test sees a failure only once its report has closed, so it alarms at a
