@@ -119,6 +119,24 @@ enum DecisionReport {
         return table.text
     }
 
+    /// One row per A/B scenario: the canary records by which each judge had caught half of all
+    /// the streams, on one scale whatever its detection rate.
+    static func halfCaughtSummary(_ all: [ScenarioTallies]) -> String {
+        var table = MarkdownTable(
+            title: "Summary: canary records by which half of all streams were caught (a stream never caught counts as never; – : fewer than half)",
+            columns: [
+                "scenario", "Bellwether", "fixed, calibrated", "Kayenta, calibrated", "Kayenta, Bonferroni", "fixed, at tolerance", "Kayenta, at tolerance",
+                "Wald oracle", "two-sample oracle",
+            ]
+        )
+        for t in all where t.isRegression {
+            table.rows.append([t.entry.scenario.name] + [
+                t.engine, t.fixedCalibrated, t.kayentaCalibrated, t.kayentaBonferroni, t.fixedAtTolerance, t.kayentaAtTolerance, t.oracle, t.twoSample,
+            ].map { $0.recordsToHalf.map(String.init) ?? "–" })
+        }
+        return table.text
+    }
+
     private static func rateWithError(_ tally: JudgeTally) -> String {
         "\(percent(tally.rate)) ± \(percent(tally.standardError))"
     }

@@ -79,7 +79,10 @@ struct DecisionsCommand: AsyncParsableCommand {
             print(DecisionReport.resultTable(tallies))
         }
         if results.contains(where: { !$0.isRegression }) { print(DecisionReport.falseAlarmSummary(results)) }
-        if results.contains(where: \.isRegression) { print(DecisionReport.detectionSummary(results)) }
+        if results.contains(where: \.isRegression) {
+            print(DecisionReport.detectionSummary(results))
+            print(DecisionReport.halfCaughtSummary(results))
+        }
         print(try ReplaySpeed.report(seed: seed, repetitions: quick ? 3 : 7))
     }
 }

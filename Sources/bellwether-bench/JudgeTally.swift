@@ -16,6 +16,15 @@ struct JudgeTally: Sendable {
     /// Binomial standard error of `rate`.
     var standardError: Double { streams > 0 ? (rate * (1 - rate) / Double(streams)).squareRoot() : 0 }
 
+    /// Canary records by which half of all the streams had alarmed, a stream that never did
+    /// counting as never: the speed of judges that detect at different rates on one scale (the
+    /// median over alarmed streams alone flatters a judge that seldom alarms). Nil when fewer
+    /// than half alarmed.
+    var recordsToHalf: Int? {
+        guard streams > 0, alarmRecords.count * 2 >= streams else { return nil }
+        return alarmRecords.sorted()[(streams + 1) / 2 - 1]
+    }
+
     var medianRecords: Double? {
         guard !alarmRecords.isEmpty else { return nil }
         let sorted = alarmRecords.sorted()
