@@ -57,8 +57,9 @@ public struct Check: Sendable, Hashable, Codable {
     /// optional so policies stored before the key existed still decode.
     public var designFactor: Double?
 
-    /// Twice the tolerated ratio: a canary at 2.2× the baseline's failure ratio under a 10%
-    /// tolerance never promotes unnoticed, and a healthy one passes within a typical bake.
+    /// Twice the tolerated ratio: under a 10% tolerance a canary at 2.2× the baseline's failure
+    /// ratio promotes in at most 10% of steps, and a healthy one passes within an hour's bake on
+    /// a typical fleet (docs/decision-benchmark.md measures the whole operating characteristic).
     public static let defaultDesignFactor = 2.0
 
     /// The design factor in effect.
