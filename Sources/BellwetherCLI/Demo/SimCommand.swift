@@ -65,6 +65,9 @@ struct SimCommand: AsyncParsableCommand {
     @Option(help: "Share of records whose span is traced (the SDK's sampler ratio).")
     var traceSampleRatio = 0.08
 
+    @Option(help: "Share of installs of a new version that fail, the agent keeping its version (a test of something else than installs may want 0).")
+    var installFailureRate = SimulationSettings().installFailureRate
+
     @Option(help: ArgumentHelp("Stop after this many seconds of real time (default: run until Ctrl-C).", valueName: "seconds"))
     var duration: Double?
 
@@ -74,6 +77,7 @@ struct SimCommand: AsyncParsableCommand {
         guard batch >= 1 else { throw ValidationError("--batch must be at least 1") }
         guard traffic.isFinite, traffic > 0, traffic <= 1_000 else { throw ValidationError("--traffic must be more than 0 and at most 1000, found \(traffic)") }
         guard (0...1).contains(traceSampleRatio) else { throw ValidationError("--trace-sample-ratio must be from 0 to 1, found \(traceSampleRatio)") }
+        guard (0...1).contains(installFailureRate) else { throw ValidationError("--install-failure-rate must be from 0 to 1, found \(installFailureRate)") }
         if prometheusTargets != nil, exposePrometheus == nil {
             throw ValidationError("--prometheus-targets needs --expose-prometheus HOST:PORT: the targets are that listener's paths")
         }
@@ -95,7 +99,8 @@ struct SimCommand: AsyncParsableCommand {
         let clock: any ControllerClock = speed == 1 ? SystemControllerClock() : ScaledClock(speed: speed)
         let fleet = FleetSimulator(
             configuration: .init(agents: agents, seed: seed, settings: SimulationSettings(
-                stableVersion: stableVersion, behaviours: [badVersion: scenario.behaviour], traceSampleRatio: traceSampleRatio, trafficFactor: traffic
+                stableVersion: stableVersion, behaviours: [badVersion: scenario.behaviour], installFailureRate: installFailureRate,
+                traceSampleRatio: traceSampleRatio, trafficFactor: traffic
             ), batchSize: batch, exportsOTLP: listen == nil),
             transport: FleetTransport(server: url, token: token, connections: 64),
             clock: clock
