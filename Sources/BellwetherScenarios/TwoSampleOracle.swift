@@ -76,19 +76,18 @@ public struct TwoSampleOracle: Sendable {
             let (theta0, theta1) = shares(at: failure.time, agents: stream.agents, lastReport: lastReport, alternativeFactor: alternativeFactor, nullFactor: nullFactor)
             return failure.canary ? log(theta1 / theta0) : log((1 - theta1) / (1 - theta0))
         }
-        let upper = log((1 - beta) / alpha)
-        let lower = log(beta / (1 - alpha))
+        let boundaries = WaldBoundaries(alpha: alpha, beta: beta)
         var outcome = Outcome()
 
         var sum = 0.0
         for index in failures.indices.sorted(by: { failures[$0].time < failures[$1].time }) {
             sum += terms[index]
-            if sum >= upper {
+            if sum >= boundaries.upper {
                 outcome.alarmTime = failures[index].time
                 outcome.alarmRecords = stream.canaryRecords(at: failures[index].time)
                 break
             }
-            if sum <= lower { break }
+            if sum <= boundaries.lower { break }
         }
 
         let byReport = failures.indices.sorted { failures[$0].reported < failures[$1].reported }
@@ -100,12 +99,12 @@ public struct TwoSampleOracle: Sendable {
                 sum += terms[byReport[next]]
                 next += 1
             }
-            if sum >= upper {
+            if sum >= boundaries.upper {
                 outcome.alarmLook = boundary
                 outcome.recordsAtLook = stream.canaryRecords(through: boundary)
                 break
             }
-            if sum <= lower { break }
+            if sum <= boundaries.lower { break }
         }
         return outcome
     }

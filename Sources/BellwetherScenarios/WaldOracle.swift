@@ -35,8 +35,7 @@ public struct WaldOracle: Sendable {
     ///   - nullFactor: H0 is the stable probability × this factor (a canary at the tolerated ratio
     ///     is judged against that ratio, not against the stable version).
     public func run(_ reports: [ReportTruth], alternativeFactor: Double? = nil, nullFactor: Double = 1, random: inout SplitMix64) -> Outcome {
-        let upper = log((1 - beta) / alpha)
-        let lower = log(beta / (1 - alpha))
+        let boundaries = WaldBoundaries(alpha: alpha, beta: beta)
         var sum = 0.0
         var read = 0
         for report in reports {
@@ -53,8 +52,8 @@ public struct WaldOracle: Sendable {
                 recordsLeft -= 1
                 read += 1
                 sum += failed ? onFailure : onSuccess
-                if sum >= upper { return Outcome(alarmed: true, records: read, time: report.time) }
-                if sum <= lower { return Outcome(alarmed: false, records: read, time: report.time) }
+                if sum >= boundaries.upper { return Outcome(alarmed: true, records: read, time: report.time) }
+                if sum <= boundaries.lower { return Outcome(alarmed: false, records: read, time: report.time) }
             }
         }
         return Outcome(alarmed: false, records: nil, time: nil)
