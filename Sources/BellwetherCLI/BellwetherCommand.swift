@@ -19,6 +19,7 @@ public struct BellwetherCommand: AsyncParsableCommand {
             AgentsCommand.self,
             PolicyCommand.self,
             AnalyzeCommand.self,
+            BackupCommand.self,
             InternalCommand.self,
         ]
     )

@@ -9,8 +9,8 @@ import Testing
 /// controller runs on a manual clock that only the test moves, ten simulated seconds a tick, so a
 /// rollout of several minutes plays out in seconds without a single sleep.
 @Suite struct RolloutEndToEndTests {
-    static let adminToken = "e2e-admin-token"
-    static let agentToken = "e2e-agent-token"
+    static let adminToken = "e2e-admin-c4a9f2b7e1d03658"
+    static let agentToken = "e2e-agent-95b2e8d4f7a1c036"
     static let epoch = 1_800_000_000.0
     static let stable = "1.0.0"
     static let artifact = Artifact(url: "https://example.invalid/a.tgz", sha256: String(repeating: "5e", count: 32))

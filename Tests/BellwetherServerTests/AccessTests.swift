@@ -18,7 +18,7 @@ import Testing
         let server = try await ServerHarness()
         try await server.test { client in
             for endpoint in Endpoint.allCases where endpoint.access == access {
-                for (token, status) in Self.refusals[access] ?? [] {
+                for (token, status) in Self.refusals[access] ?? [] where !(endpoint.alsoAdmitsOperator && token == .admin) {
                     let response = try await client.execute(uri: endpoint.concretePath, method: endpoint.method, headers: token.headers, body: nil)
                     #expect(response.status == status, "\(endpoint) with \(token) token")
                     if endpoint == .opamp {
@@ -48,6 +48,15 @@ import Testing
                 #expect(response.error?.code != "not-found", "\(endpoint) is in the table but not routed")
                 #expect(![.unauthorized, .forbidden].contains(response.status), "\(endpoint)")
             }
+        }
+    }
+
+    @Test func observationsAlsoAdmitTheAdminTokenAndNoOtherAgentEndpointDoes() async throws {
+        #expect(Endpoint.allCases.filter(\.alsoAdmitsOperator) == [.observations])
+        let server = try await ServerHarness()
+        try await server.test { client in
+            let response = try await client.post("/api/v1/observations", .admin, body: #"{"agent": "a1", "counters": {"records": 1}}"#)
+            #expect(response.status == .accepted)
         }
     }
 

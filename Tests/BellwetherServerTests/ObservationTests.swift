@@ -5,15 +5,16 @@ import Testing
 
 /// `POST /api/v1/observations`: the replay format as JSON Lines, stored all or nothing.
 @Suite struct ObservationTests {
-    @Test func aBatchIsStoredWithTheServerClockWhereTimeIsMissingAndCohortIgnored() async throws {
-        let server = try await ServerHarness()
-        let body = """
-            {"time": 1764000010, "agent": "a1", "version": "2.4.0", "counters": {"records": 10}}
+    static let batch = """
+        {"time": 1764000010, "agent": "a1", "version": "2.4.0", "counters": {"records": 10}}
 
-            {"agent": "a2", "cohort": "whatever", "spans": {"process_data_record": {"total": 5, "failed": 1}}}
-            """
+        {"agent": "a2", "cohort": "whatever", "spans": {"process_data_record": {"total": 5, "failed": 1}}}
+        """
+
+    @Test func anOperatorsBatchIsStoredWithItsTimesTheServerClockWhereTimeIsMissingAndCohortIgnored() async throws {
+        let server = try await ServerHarness()
         try await server.test { client in
-            let response = try await client.post("/api/v1/observations", .agent, body: body)
+            let response = try await client.post("/api/v1/observations", .admin, body: Self.batch)
             #expect(response.status == .accepted)
             #expect(response.text == #"{"accepted":2}"#)
         }
@@ -23,6 +24,19 @@ import Testing
         #expect(stored.map(\.time) == [now, 1_764_000_010])
         #expect(stored.first?.spans["process_data_record"]?.failed == 1)
         #expect(stored.last?.version == "2.4.0")
+    }
+
+    /// An agent cannot place data in a past or future analysis window: what it sends is now.
+    @Test func anAgentsBatchIsStampedWithTheServerClockWhateverTimesItCarries() async throws {
+        let server = try await ServerHarness()
+        try await server.test { client in
+            let response = try await client.post("/api/v1/observations", .agent, body: Self.batch)
+            #expect(response.status == .accepted)
+        }
+        let stored = try server.store.observations(from: 0, through: .infinity)
+        let now = ServerHarness.t0.timeIntervalSince1970
+        #expect(Set(stored.map(\.agent)) == ["a1", "a2"])
+        #expect(stored.map(\.time) == [now, now])
     }
 
     @Test func aMalformedLineRejectsTheWholeBatchAndNamesTheLine() async throws {

@@ -7,7 +7,7 @@ import Testing
 /// config file, the authorization from the environment; refused with what to write instead.
 @Suite struct PrometheusConfigurationTests {
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let tokens = ["BELLWETHER_ADMIN_TOKEN": "admin-secret", "BELLWETHER_AGENT_TOKEN": "agent-secret"]
+    static let tokens = ["BELLWETHER_ADMIN_TOKEN": "prom-admin-3e8b1f6c9d2a7054", "BELLWETHER_AGENT_TOKEN": "prom-agent-6a2d9c4f1e7b8035"]
 
     @Test func withoutAURLTheEmbeddedStoreIsTheSource() throws {
         let configuration = try ServerConfiguration.resolve(flags: ServerSettings(), configFile: nil, environment: [:])

@@ -9,8 +9,8 @@ import Synchronization
 
 /// A server on an in-memory store with a clock the test moves, and the requests tests make.
 struct ServerHarness: Sendable {
-    static let adminToken = "admin-secret-token"
-    static let agentToken = "agent-secret-token"
+    static let adminToken = "harness-admin-4f9c2e7a1b63d805"
+    static let agentToken = "harness-agent-8d1e6b3f0a5c7294"
     static let t0 = Date(timeIntervalSince1970: 1_764_000_000)
 
     let configuration: ServerConfiguration

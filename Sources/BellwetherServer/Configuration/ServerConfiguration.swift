@@ -16,7 +16,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// Bearer token for operator endpoints (`BELLWETHER_ADMIN_TOKEN`). Without one the operator
     /// API is open, which is allowed only on a loopback address.
     public var adminToken: String?
-    /// Bearer token for agent endpoints (`BELLWETHER_AGENT_TOKEN`); without one they are open.
+    /// Bearer token for agent endpoints (`BELLWETHER_AGENT_TOKEN`). Without one they are open,
+    /// which is allowed only when every listener is on a loopback address.
     public var agentToken: String?
     /// How often agents are told to check in.
     public var heartbeatSeconds = 15
@@ -66,15 +67,22 @@ public struct ServerConfiguration: Sendable, Hashable {
                     + "silent between two heartbeats; use at least twice the heartbeat, such as \(heartbeatSeconds * 3)s"
             )
         }
-        try Self.validateToken(adminToken, name: "admin token (BELLWETHER_ADMIN_TOKEN)")
-        try Self.validateToken(agentToken, name: "agent token (BELLWETHER_AGENT_TOKEN)")
         if let adminToken, adminToken == agentToken {
             throw ConfigurationError("the admin token and the agent token are the same: give agents a token of their own, so one leaked agent token cannot control rollouts")
         }
+        try Self.validateToken(adminToken, name: "admin token (BELLWETHER_ADMIN_TOKEN)")
+        try Self.validateToken(agentToken, name: "agent token (BELLWETHER_AGENT_TOKEN)")
         if adminToken == nil, !listen.isLoopback {
             throw ConfigurationError(
                 "refusing to serve the operator API on \(listen), a non-loopback address, without an admin token: "
                     + "set BELLWETHER_ADMIN_TOKEN (or adminToken in --config), or listen on 127.0.0.1"
+            )
+        }
+        if agentToken == nil, let exposed = [listen, otlpListen].compactMap({ $0 }).first(where: { !$0.isLoopback }) {
+            throw ConfigurationError(
+                "refusing to take agents' heartbeats and telemetry on \(exposed), a non-loopback address, without an agent token: "
+                    + "anyone who reaches the port could drive promotions and rollbacks with made-up telemetry; "
+                    + "set BELLWETHER_AGENT_TOKEN (or agentToken in --config), or listen on 127.0.0.1"
             )
         }
     }
@@ -83,6 +91,14 @@ public struct ServerConfiguration: Sendable, Hashable {
         guard let token else { return }
         guard !token.isEmpty, !token.contains(where: \.isWhitespace) else {
             throw ConfigurationError("the \(name) must be non-empty and contain no spaces; generate one with `openssl rand -hex 32`")
+        }
+        let strength = TokenStrength(token)
+        guard strength.isStrong else {
+            throw ConfigurationError(
+                "the \(name) is too easy to guess (\(strength.length) characters, about \(Int(strength.bits)) bits; at least "
+                    + "\(TokenStrength.minimumLength) characters and \(Int(TokenStrength.minimumBits)) bits are required): "
+                    + "generate one with `openssl rand -hex 32`"
+            )
         }
     }
 

@@ -14,6 +14,8 @@ struct TokenAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let access: Access
     let tokens: AccessTokens
     var sessions: DashboardSessionCheck?
+    /// Also admits the admin token (`Endpoint.alsoAdmitsOperator`).
+    var alsoAdmitsOperator = false
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let expected = tokens.token(for: access) else { return try await next(request, context) }
@@ -26,12 +28,20 @@ struct TokenAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(.unauthorized, code: "unauthorized", "missing bearer token: send `Authorization: Bearer <token>` with the \(variable) value")
         }
         if Self.equal(presented, expected) { return try await next(request, context) }
+        if alsoAdmitsOperator, let admin = tokens.admin, Self.equal(presented, admin) { return try await next(request, context) }
         for other in Access.allCases where other != access {
             if let token = tokens.token(for: other), Self.equal(presented, token) {
                 throw APIError(.forbidden, code: "forbidden", "this is the \(other.rawValue) token; this endpoint needs the \(variable) token")
             }
         }
         throw APIError(.unauthorized, code: "unauthorized", "the bearer token is not valid: check \(variable)")
+    }
+
+    /// Whether the request carries the admin token, or the server has no tokens at all (a
+    /// loopback-only server without tokens treats every caller as its operator).
+    static func isOperator(_ request: Request, tokens: AccessTokens) -> Bool {
+        guard let admin = tokens.admin else { return tokens.agent == nil }
+        return bearer(request).map { equal($0, admin) } ?? false
     }
 
     private static func bearer(_ request: Request) -> String? {

@@ -21,10 +21,11 @@ enum AgentRoutes {
                 heartbeatSeconds: configuration.heartbeatSeconds
             ))
         }
-        routes.on(.observations) { request, _ in
+        let intake = EndpointRoutes<Context>(access: .agent, tokens: tokens, fleet: components.fleet, alsoAdmitsOperator: true)
+        intake.on(.observations) { request, _ in
             let body = try await request.body(upTo: limits.observationBytes)
             let now = components.now().timeIntervalSince1970
-            let observations: [AgentObservation]
+            var observations: [AgentObservation]
             do {
                 observations = try body.withUnsafeReadableBytes { raw throws(ReplayFormatError) in
                     try ReplayFile.agentObservations(in: raw.bindMemory(to: UInt8.self), defaultTime: now)
@@ -32,9 +33,15 @@ enum AgentRoutes {
             } catch let error as ReplayFormatError {
                 throw APIError.badRequest("nothing was stored: \(error)", code: "malformed-observation")
             }
+            if !TokenAuthMiddleware<Context>.isOperator(request, tokens: tokens) {
+                for index in observations.indices { observations[index].time = now }
+            }
             try components.store.recordObservations(observations)
             return JSONResponse(["accepted": observations.count], status: .accepted)
         }
-        return routes.collection
+        let collection = RouteCollection(context: Context.self)
+        collection.addRoutes(routes.collection)
+        collection.addRoutes(intake.collection)
+        return collection
     }
 }

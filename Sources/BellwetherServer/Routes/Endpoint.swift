@@ -68,6 +68,13 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
         }
     }
 
+    /// Agent endpoints that operators may call too. Observations posted with the admin token keep
+    /// the times they carry (backfills, replays of an incident); an agent's are stamped with the
+    /// server's clock, so a compromised agent cannot write into a past or future analysis window.
+    public var alsoAdmitsOperator: Bool {
+        self == .observations
+    }
+
     /// OTLP/HTTP endpoints answer errors as the OTLP specification says (a `google.rpc.Status`
     /// body), not in the API's JSON shape: exporters parse nothing else.
     public var isOTLP: Bool {
