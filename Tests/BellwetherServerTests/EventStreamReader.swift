@@ -14,16 +14,8 @@ final class EventStreamReader: Sendable {
 
     /// `cookie` instead of a token reads the stream as a signed-in dashboard page does.
     init(port: Int, path: String, token: String?, cookie: String? = nil, lastEventID: Int64? = nil) throws {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard let socket = LoopbackSocket.connect(port: port) else { throw POSIXError(.ECONNREFUSED) }
         self.socket = socket
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
         let resume = lastEventID.map { "Last-Event-ID: \($0)\r\n" } ?? ""
         let credential = (token.map { "Authorization: Bearer \($0)\r\n" } ?? "") + (cookie.map { "Cookie: \($0)\r\n" } ?? "")
         let request = "GET \(path) HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\nConnection: close\r\n\(credential)\(resume)\r\n"

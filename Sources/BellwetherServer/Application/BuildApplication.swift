@@ -1,4 +1,6 @@
 import Hummingbird
+import HummingbirdCore
+import NIOCore
 import Logging
 import ServiceLifecycle
 
@@ -45,6 +47,7 @@ public func buildApplication(
     onOTLPListening: @escaping @Sendable (ListenAddress) async -> Void = { _ in }
 ) throws -> some ApplicationProtocol {
     try configuration.validate()
+    let server = HTTPServerBuilder.http1(configuration: .init(idleTimeout: TimeAmount(configuration.connectionIdleTimeout)))
     let fleet = components.fleet
     let bell = components.bell
     let clock = ContinuousClock()
@@ -66,6 +69,7 @@ public func buildApplication(
         // Last, so it stops first, with the main listener, before the final heartbeat flush.
         services.append(Application(
             router: buildOTLPRouter(configuration: configuration, components: components),
+            server: server,
             configuration: .init(address: .hostname(otlp.host, port: otlp.port), serverName: "bellwether"),
             onServerRunning: { channel in
                 await onOTLPListening(ListenAddress(host: otlp.host, port: channel.localAddress?.port ?? otlp.port))
@@ -76,6 +80,7 @@ public func buildApplication(
     let host = configuration.listen.host
     return Application(
         router: buildRouter(configuration: configuration, components: components),
+        server: server,
         configuration: .init(address: .hostname(host, port: configuration.listen.port), serverName: "bellwether"),
         services: services,
         onServerRunning: { channel in

@@ -16,6 +16,8 @@ public struct ServerComponents: Sendable {
     public var otlp: OTLPReceiver
     /// The OpAMP server's sessions, one per connected agent instance.
     public var opamp: OpAMPSessions
+    /// The in-flight budget of heartbeats, observations and OpAMP messages (429 past it).
+    public var intake: OTLPAdmission
     /// The exec deploy driver, when the configuration names a deploy command.
     public var deploy: ExecDeployDriver?
     public var control: any RolloutControl
@@ -39,6 +41,7 @@ public struct ServerComponents: Sendable {
         bell = EventBell()
         otlp = OTLPReceiver(settings: configuration.otlp)
         opamp = OpAMPSessions(settings: configuration.opamp)
+        intake = OTLPAdmission(budget: configuration.limits.intake)
         control = NoRolloutControl()
         health = NoRolloutHealth()
         services = []

@@ -24,6 +24,10 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// After how long without a heartbeat an agent counts as silent; 3 heartbeats when nil.
     public var silentAfterSeconds: Double?
     public var limits = RequestLimits()
+    /// A connection that sends nothing for this long while idle or while its request is being
+    /// read is closed: half-sent requests (slow-loris) and abandoned keep-alives free their slots.
+    /// A response in progress (a live event stream) is never cut.
+    public var connectionIdleTimeout: Duration = .seconds(30)
     /// The OTLP receiver: its body limit (64 MiB once decompressed), the agent fallback
     /// attribute, its in-flight budget (429 past it), when silent agents are forgotten.
     public var otlp = OTLPReceiver.Settings()
@@ -114,6 +118,10 @@ public struct RequestLimits: Sendable, Hashable {
     public var jsonBytes = 1 << 20
     /// A batch of observations (JSON Lines).
     public var observationBytes = 16 << 20
+    /// Heartbeats, observations and OpAMP messages in flight at once, and their bodies' bytes
+    /// (a body without a declared length counts at its endpoint's limit): past either, 429 with
+    /// `Retry-After`. OTLP has a budget of its own (`otlp.admission`), charged inflated bytes.
+    public var intake = OTLPAdmission.Budget(maxRequests: 512, maxBytes: 64 << 20)
 
     public init() {}
 }

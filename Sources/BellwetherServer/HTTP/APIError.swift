@@ -9,6 +9,8 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
     public var code: String
     public var message: String
     public var diagnostics: [PolicyDiagnostic]?
+    /// Sent as `Retry-After` when set: the request may succeed unchanged later.
+    public var retryAfterSeconds: Int?
 
     public init(_ status: HTTPResponse.Status, code: String, _ message: String, diagnostics: [PolicyDiagnostic]? = nil) {
         self.status = status
@@ -24,6 +26,9 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
             .response(from: request, context: context)
         if status == .unauthorized {
             response.headers[.wwwAuthenticate] = "Bearer"
+        }
+        if let retryAfterSeconds {
+            response.headers[.retryAfter] = String(retryAfterSeconds)
         }
         return response
     }
@@ -42,6 +47,15 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
 
     static func tooLarge(limit: Int) -> APIError {
         APIError(.contentTooLarge, code: "too-large", "the request body is larger than \(limit) bytes; send it in smaller batches")
+    }
+
+    static func overloaded(retryAfterSeconds: Int) -> APIError {
+        var error = APIError(
+            .tooManyRequests, code: "overloaded",
+            "the controller has as many agent requests in flight as its budget allows; retry after \(retryAfterSeconds)s"
+        )
+        error.retryAfterSeconds = retryAfterSeconds
+        return error
     }
 
     static let notReady = APIError(

@@ -14,9 +14,10 @@ struct OpAMPErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as OpAMPRequestError {
             return Self.answer(HTTPResponse.Status(code: error.statusCode), .badRequest, error.description)
         } catch let error as APIError {
-            let type: OpAMPServerErrorResponseType = error.status == .serviceUnavailable ? .unavailable : .unknown
+            let retryable = error.status == .serviceUnavailable || error.status == .tooManyRequests
+            let type: OpAMPServerErrorResponseType = retryable ? .unavailable : .unknown
             var response = Self.answer(error.status, type, error.message)
-            if error.status == .serviceUnavailable { response.headers[.retryAfter] = "1" }
+            if retryable { response.headers[.retryAfter] = String(error.retryAfterSeconds ?? 1) }
             if error.status == .unauthorized { response.headers[.wwwAuthenticate] = "Bearer" }
             return response
         }

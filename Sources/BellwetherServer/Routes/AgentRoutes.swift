@@ -8,8 +8,11 @@ import Hummingbird
 enum AgentRoutes {
     static func routes<Context: RequestContext>(configuration: ServerConfiguration, components: ServerComponents) -> RouteCollection<Context> {
         let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
-        let routes = EndpointRoutes<Context>(access: .agent, tokens: tokens, fleet: components.fleet)
         let limits = configuration.limits
+        let routes = EndpointRoutes<Context>(
+            access: .agent, tokens: tokens, fleet: components.fleet,
+            budget: IntakeBudgetMiddleware(admission: components.intake, limit: limits.jsonBytes)
+        )
         routes.on(.heartbeat) { request, _ in
             let heartbeat = try await request.decodeJSON(HeartbeatRequest.self, limit: limits.jsonBytes).validated()
             let member = await components.fleet.heartbeat(heartbeat, at: components.now())
@@ -21,7 +24,10 @@ enum AgentRoutes {
                 heartbeatSeconds: configuration.heartbeatSeconds
             ))
         }
-        let intake = EndpointRoutes<Context>(access: .agent, tokens: tokens, fleet: components.fleet, alsoAdmitsOperator: true)
+        let intake = EndpointRoutes<Context>(
+            access: .agent, tokens: tokens, fleet: components.fleet, alsoAdmitsOperator: true,
+            budget: IntakeBudgetMiddleware(admission: components.intake, limit: limits.observationBytes)
+        )
         intake.on(.observations) { request, _ in
             let body = try await request.body(upTo: limits.observationBytes)
             let now = components.now().timeIntervalSince1970

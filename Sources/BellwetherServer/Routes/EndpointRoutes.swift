@@ -11,9 +11,11 @@ struct EndpointRoutes<Context: RequestContext> {
     /// answer even a missing token in the shape the OTLP specification gives errors.
     /// `sessions`, for operator routes a browser calls, also admits the dashboard's signed-in sessions.
     /// `alsoAdmitsOperator` admits the admin token as well, for the endpoints that say so.
+    /// `budget`, for agent intake, sheds load once a request has shown its token.
     init(
         access: Access, tokens: AccessTokens, fleet: FleetRegistry, sessions: DashboardSessionCheck? = nil,
-        errors: (any MiddlewareProtocol<Request, Response, Context>)? = nil, alsoAdmitsOperator: Bool = false
+        errors: (any MiddlewareProtocol<Request, Response, Context>)? = nil, alsoAdmitsOperator: Bool = false,
+        budget: IntakeBudgetMiddleware<Context>? = nil
     ) {
         self.access = access
         self.alsoAdmitsOperator = alsoAdmitsOperator
@@ -22,6 +24,7 @@ struct EndpointRoutes<Context: RequestContext> {
         if access != .anyone {
             collection.add(middleware: ReadinessMiddleware<Context>(fleet: fleet))
         }
+        if let budget { collection.add(middleware: budget) }
     }
 
     @discardableResult

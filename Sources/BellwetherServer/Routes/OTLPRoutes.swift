@@ -24,7 +24,7 @@ enum OTLPRoutes {
     }
 
     /// One export: formats checked, admitted under the in-flight budget (429 past it), body read
-    /// under the limit, decoded and accumulated by
+    /// and inflated under the limit and charged at both sizes, decoded and accumulated by
     /// `accept` under the active rollouts' checks, observations and the exemplars it attributes
     /// held for the next flush, answered in the request's encoding.
     private static func receive<Answer: SwiftProtobuf.Message>(
@@ -38,9 +38,13 @@ enum OTLPRoutes {
         defer { admission.release(ticket) }
         let body = try await request.bytes(upTo: limit, refusing: OTLPRequestError.tooLarge(limit: limit))
         try admission.grow(&ticket, to: body.count)
+        // A compressed body is charged what it inflates to as well: 64 bodies of 1 MiB of gzip
+        // can hold 4 GiB, and the budget exists to bound memory, not bytes on the wire.
+        let inflated = try Inflater.decode(body, coding: coding, limit: limit)
+        if coding != .identity { try admission.grow(&ticket, to: body.count + inflated.count) }
         components.otlp.use(try checks.current())
         let time = components.now().timeIntervalSince1970
-        let receipt = try accept(body, encoding, coding, time)
+        let receipt = try accept(inflated, encoding, .identity, time)
         components.metrics.otlpReceived(signal: signal, receipt.summary)
         let exemplars = await ExemplarAttribution.exemplars(receipt.failing, receivedAt: time, fleet: components.fleet)
         components.otlp.hold(receipt.observations, exemplars: exemplars)

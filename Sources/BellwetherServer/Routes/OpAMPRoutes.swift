@@ -10,8 +10,11 @@ import Hummingbird
 enum OpAMPRoutes {
     static func routes<Context: RequestContext>(configuration: ServerConfiguration, components: ServerComponents) -> RouteCollection<Context> {
         let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
-        let routes = EndpointRoutes<Context>(access: .agent, tokens: tokens, fleet: components.fleet, errors: OpAMPErrorMiddleware())
         let decoder = OpAMPMessageDecoder(limit: configuration.opamp.bodyLimit)
+        let routes = EndpointRoutes<Context>(
+            access: .agent, tokens: tokens, fleet: components.fleet, errors: OpAMPErrorMiddleware(),
+            budget: IntakeBudgetMiddleware(admission: components.intake, limit: decoder.limit)
+        )
         routes.on(.opamp) { request, _ in
             let body = try await request.bytes(upTo: decoder.limit, refusing: OpAMPRequestError.tooLarge(limit: decoder.limit))
             let message = try decoder.decode(body, contentType: request.headers[.contentType], contentEncoding: request.headers[.contentEncoding])
