@@ -242,7 +242,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BellwetherCLITests",
-            dependencies: ["BellwetherCLI", "BellwetherAPI", "BellwetherCore", "BellwetherStore", "BellwetherTestSupport"],
+            dependencies: ["BellwetherCLI", "BellwetherAPI", "BellwetherCore", "BellwetherStore", "BellwetherServer", "BellwetherHTTPClient", "BellwetherTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],
