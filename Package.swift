@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // Pure core: policy, rollout state machine, cohorts, statistics, judge. No I/O.
@@ -59,11 +61,25 @@ let package = Package(
             dependencies: ["BellwetherCore", "CZlib", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             swiftSettings: swiftSettings
         ),
+        // Outbound HTTP (AsyncHTTPClient): one client per process, its timeouts and shutdown, and
+        // transport failures as typed errors (refused, timed out, reset) whatever the peer does.
+        .target(
+            name: "BellwetherHTTPClient",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The Prometheus metric source: PromQL range queries over raw cumulative series, for fleets
         // whose telemetry goes through an OpenTelemetry Collector (docs/scale.md).
         .target(
             name: "BellwetherPrometheus",
-            dependencies: ["BellwetherCore", "BellwetherController", .product(name: "Metrics", package: "swift-metrics")],
+            dependencies: ["BellwetherCore", "BellwetherController", "BellwetherHTTPClient", .product(name: "Metrics", package: "swift-metrics")],
             swiftSettings: swiftSettings
         ),
         // OpAMP: the protobuf messages (generated from proto/opamp, committed), body decoding, and the
@@ -78,7 +94,7 @@ let package = Package(
         .target(
             name: "BellwetherNotifications",
             dependencies: [
-                "BellwetherCore", "BellwetherStore",
+                "BellwetherCore", "BellwetherStore", "BellwetherHTTPClient",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -98,7 +114,7 @@ let package = Package(
             name: "BellwetherServer",
             dependencies: [
                 "BellwetherCore", "BellwetherStore", "BellwetherAPI", "BellwetherController", "BellwetherTelemetry", "BellwetherPrometheus", "BellwetherOpAMP",
-                "BellwetherNotifications",
+                "BellwetherNotifications", "BellwetherHTTPClient",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -110,12 +126,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // The simulated fleet of `bellwether demo` and `bellwether sim`: a pure, seeded model of
-        // each agent and thin adapters speaking heartbeats and OTLP/HTTP protobuf (URLSession), or
+        // each agent and thin adapters speaking heartbeats and OTLP/HTTP protobuf (AsyncHTTPClient), or
         // serving Prometheus' text format as a Collector would (Hummingbird).
         .target(
             name: "BellwetherFleetSim",
             dependencies: [
-                "BellwetherCore", "BellwetherAPI", "BellwetherTelemetry", "BellwetherScenarios", "BellwetherPrometheus",
+                "BellwetherCore", "BellwetherAPI", "BellwetherTelemetry", "BellwetherScenarios", "BellwetherPrometheus", "BellwetherHTTPClient",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
@@ -125,7 +141,7 @@ let package = Package(
         .target(
             name: "BellwetherCLI",
             dependencies: [
-                "BellwetherCore", "BellwetherStore", "BellwetherAPI", "BellwetherServer", "BellwetherFleetSim",
+                "BellwetherCore", "BellwetherStore", "BellwetherAPI", "BellwetherServer", "BellwetherFleetSim", "BellwetherHTTPClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -144,7 +160,25 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
-        .target(name: "BellwetherTestSupport", dependencies: ["CZlib"], path: "Tests/BellwetherTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "BellwetherTestSupport",
+            dependencies: [
+                "CZlib", "BellwetherHTTPClient",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/BellwetherTestSupport", swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BellwetherHTTPClientTests",
+            dependencies: [
+                "BellwetherHTTPClient", "BellwetherTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "BellwetherCoreTests", dependencies: ["BellwetherCore"], swiftSettings: swiftSettings),
         .testTarget(name: "BellwetherScenariosTests", dependencies: ["BellwetherScenarios", "BellwetherCore"], swiftSettings: swiftSettings),
         .testTarget(
@@ -158,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "BellwetherPrometheusTests",
             dependencies: [
-                "BellwetherPrometheus", "BellwetherCore", "BellwetherController", "BellwetherTestSupport",
+                "BellwetherPrometheus", "BellwetherCore", "BellwetherController", "BellwetherTestSupport", "BellwetherHTTPClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
@@ -172,7 +206,7 @@ let package = Package(
         .testTarget(
             name: "BellwetherFleetSimTests",
             dependencies: [
-                "BellwetherFleetSim", "BellwetherCore", "BellwetherTelemetry", "BellwetherTestSupport",
+                "BellwetherFleetSim", "BellwetherCore", "BellwetherTelemetry", "BellwetherTestSupport", "BellwetherHTTPClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
@@ -190,7 +224,7 @@ let package = Package(
         .testTarget(
             name: "BellwetherNotificationsTests",
             dependencies: [
-                "BellwetherNotifications", "BellwetherCore", "BellwetherStore", "BellwetherTestSupport",
+                "BellwetherNotifications", "BellwetherCore", "BellwetherStore", "BellwetherTestSupport", "BellwetherHTTPClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -200,6 +234,7 @@ let package = Package(
             name: "BellwetherServerTests",
             dependencies: [
                 "BellwetherServer", "BellwetherAPI", "BellwetherTelemetry", "BellwetherPrometheus", "BellwetherOpAMP", "BellwetherTestSupport",
+                "BellwetherHTTPClient",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ],
@@ -207,7 +242,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BellwetherCLITests",
-            dependencies: ["BellwetherCLI", "BellwetherAPI", "BellwetherCore", "BellwetherStore", "BellwetherTestSupport"],
+            dependencies: ["BellwetherCLI", "BellwetherAPI", "BellwetherCore", "BellwetherStore", "BellwetherServer", "BellwetherHTTPClient", "BellwetherTestSupport"],
             swiftSettings: swiftSettings
         ),
     ],

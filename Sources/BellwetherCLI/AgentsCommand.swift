@@ -23,7 +23,7 @@ struct AgentsListCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
 
     func run() async throws {
-        let agents: [AgentView] = try await options.client().get("api/v1/agents", query: ["version": version, "cohort": cohort])
+        let agents: [AgentView] = try await options.withClient { try await $0.get("api/v1/agents", query: ["version": version, "cohort": cohort]) }
         switch options.output {
         case .json: try Printer.json(agents)
         case .table:

@@ -1,5 +1,6 @@
 import ArgumentParser
 import BellwetherCore
+import BellwetherHTTPClient
 import BellwetherServer
 import BellwetherStore
 import Foundation
@@ -108,17 +109,21 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CommandFailure.failed("cannot open the database \(configuration.databasePath): \(error)")
         }
-        let application = try buildApplication(
-            configuration: configuration, components: .controller(configuration: configuration, store: store, clock: clock)
-        ) { address in
-            FileHandle.standardOutput.write(Data("listening on \(address)\n".utf8))
-        } onOTLPListening: { address in
-            FileHandle.standardOutput.write(Data("otlp listening on \(address)\n".utf8))
-        }
-        do {
-            try await application.runService()
-        } catch {
-            throw CommandFailure.failed("the server stopped: \(error)")
+        // The service group shuts the client down after the services that use it; `with` covers
+        // the paths on which the group never runs.
+        try await OutboundHTTP.with(timeouts: configuration.outboundTimeouts, connectionsPerHost: configuration.outboundConnectionsPerHost) { http in
+            var components = ServerComponents.controller(configuration: configuration, store: store, clock: clock, http: http)
+            components.services.insert(OutboundHTTPService(http: http), at: 0)
+            let application = try buildApplication(configuration: configuration, components: components) { address in
+                FileHandle.standardOutput.write(Data("listening on \(address)\n".utf8))
+            } onOTLPListening: { address in
+                FileHandle.standardOutput.write(Data("otlp listening on \(address)\n".utf8))
+            }
+            do {
+                try await application.runService()
+            } catch {
+                throw CommandFailure.failed("the server stopped: \(error)")
+            }
         }
     }
 }

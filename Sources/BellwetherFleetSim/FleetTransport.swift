@@ -1,8 +1,6 @@
 import BellwetherAPI
+import BellwetherHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Why a simulated agent's request failed.
 public enum FleetTransportError: Error, Sendable, CustomStringConvertible {
@@ -25,26 +23,20 @@ public enum FleetTransportError: Error, Sendable, CustomStringConvertible {
 public struct FleetTransport: Sendable {
     public let server: URL
     public let token: String?
-    /// Heartbeats and exports travel on separate connections, as an agent's control channel and
-    /// its OpenTelemetry exporter do, so a large trace upload never delays a heartbeat.
-    private let heartbeatSession: URLSession
-    private let exportSession: URLSession
+    let http: OutboundHTTP
 
-    /// - Parameter connections: concurrent connections to the controller; a big fleet multiplexes
-    ///   its agents' requests over these, as agents behind one proxy would.
-    public init(server: URL, token: String?, connections: Int = 32) {
+    /// A fleet process's client-wide timers: the controller is local or near, so a connection
+    /// not open in 10 s or an answer silent for 30 s means it is down or stuck.
+    public static let timeouts = OutboundHTTP.Timeouts(connect: .seconds(10), read: .seconds(30))
+    /// One request's whole time.
+    static let requestTimeout = Duration.seconds(30)
+
+    /// - Parameter http: the process's client; a big fleet multiplexes its agents' requests over
+    ///   its connections to the controller, as agents behind one proxy would.
+    public init(server: URL, token: String?, http: OutboundHTTP) {
         self.server = server
         self.token = token
-        heartbeatSession = Self.session(connections: connections)
-        exportSession = Self.session(connections: connections)
-    }
-
-    private static func session(connections: Int) -> URLSession {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = connections
-        configuration.timeoutIntervalForRequest = 30
-        configuration.urlCache = nil
-        return URLSession(configuration: configuration)
+        self.http = http
     }
 
     public func heartbeat(_ heartbeat: HeartbeatRequest) async throws(FleetTransportError) -> HeartbeatReply {
@@ -55,7 +47,7 @@ public struct FleetTransport: Sendable {
         } catch {
             throw .unreadable(path: path)
         }
-        let answer = try await post(path, body: body, contentType: "application/json", on: heartbeatSession)
+        let answer = try await post(path, body: body, contentType: "application/json")
         do {
             return try APICoding.decoder().decode(HeartbeatReply.self, from: answer)
         } catch {
@@ -65,26 +57,21 @@ public struct FleetTransport: Sendable {
 
     /// `POST /v1/metrics` or `/v1/traces` (`signal`) with a serialized export request.
     public func export(_ signal: String, protobuf body: Data) async throws(FleetTransportError) {
-        _ = try await post("v1/\(signal)", body: body, contentType: "application/x-protobuf", on: exportSession)
+        _ = try await post("v1/\(signal)", body: body, contentType: "application/x-protobuf")
     }
 
-    private func post(_ path: String, body: Data, contentType: String, on session: URLSession) async throws(FleetTransportError) -> Data {
-        var request = URLRequest(url: server.appendingPathComponent(path))
-        request.httpMethod = "POST"
-        request.httpBody = body
-        request.setValue(contentType, forHTTPHeaderField: "Content-Type")
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let data: Data
-        let response: URLResponse
-        do {
-            (data, response) = try await session.data(for: request)
+    private func post(_ path: String, body: Data, contentType: String) async throws(FleetTransportError) -> Data {
+        var headers = [("Content-Type", contentType)]
+        if let token { headers.append(("Authorization", "Bearer \(token)")) }
+        let response: OutboundHTTP.Response
+        do throws(OutboundHTTPError) {
+            response = try await http.post(server.appendingPathComponent(path), headers: headers, body: body, timeout: Self.requestTimeout)
         } catch {
-            throw .unreachable(path: path, reason: error.localizedDescription)
+            throw .unreachable(path: path, reason: error.description)
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard (200..<300).contains(status) else {
-            throw .refused(path: path, status: status, body: String(decoding: data.prefix(300), as: UTF8.self))
+        guard (200..<300).contains(response.status) else {
+            throw .refused(path: path, status: response.status, body: String(decoding: response.body.prefix(300), as: UTF8.self))
         }
-        return data
+        return response.body
     }
 }

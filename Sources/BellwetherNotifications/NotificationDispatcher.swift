@@ -23,12 +23,14 @@ public struct NotificationDispatcher: Sendable {
     let metrics: any MetricsFactory
 
     /// - Parameters:
+    ///   - transport: what carries each attempt (`HTTPNotificationTransport` over the process's
+    ///     client, with `settings.timeout`).
     ///   - now: the time retries are scheduled on and signatures are stamped with (inject a
     ///     `ManualClock` in tests: retries then happen when it is advanced, never after a sleep).
     ///   - random: [0, 1) for the backoff's jitter.
     ///   - metrics: where `bellwether_notification_deliveries_total` is counted.
     public init(
-        store: BellwetherStore, transport: any NotificationTransport = URLSessionTransport(), settings: NotificationSettings,
+        store: BellwetherStore, transport: any NotificationTransport, settings: NotificationSettings,
         now: @escaping @Sendable () -> Date = { Date() }, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
         logger: Logger = Logger(label: "bellwether.notify"), metrics: any MetricsFactory = MetricsSystem.factory
     ) {

@@ -16,10 +16,14 @@ public struct NotificationSettings: Sendable, Hashable {
     public var capacity: Int
     /// How often the outbox looks for new audit events and due retries.
     public var pollInterval: Duration
+    /// One attempt's whole time: connecting, sending, and reading the receiver's answer. A
+    /// receiver slower than this costs an attempt, retried on `retry`.
+    public var timeout: Duration
 
     public init(
         dashboardURL: String? = nil, defaultSecret: String? = nil, environment: [String: String] = [:],
-        retry: RetrySchedule = RetrySchedule(), batchSize: Int = 16, capacity: Int = 10_000, pollInterval: Duration = .seconds(1)
+        retry: RetrySchedule = RetrySchedule(), batchSize: Int = 16, capacity: Int = 10_000, pollInterval: Duration = .seconds(1),
+        timeout: Duration = .seconds(10)
     ) {
         self.dashboardURL = dashboardURL
         self.defaultSecret = defaultSecret
@@ -28,6 +32,7 @@ public struct NotificationSettings: Sendable, Hashable {
         self.batchSize = batchSize
         self.capacity = capacity
         self.pollInterval = pollInterval
+        self.timeout = timeout
     }
 
     /// The dashboard's page of one rollout (`/?rollout=ID`, the address its own links use).

@@ -1,7 +1,5 @@
+import BellwetherHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// How a notification leaves the controller: one HTTP POST, answering the status code. A seam so
 /// the dispatcher's retry logic is the same whatever carries the bytes.
@@ -9,24 +7,20 @@ public protocol NotificationTransport: Sendable {
     func post(to url: URL, headers: [String: String], body: Data) async throws -> Int
 }
 
-/// Outbound HTTP through Foundation's `URLSession`, with a timeout so a receiver that hangs costs
-/// one attempt, not the outbox.
-public struct URLSessionTransport: NotificationTransport {
-    let session: URLSession
+/// Outbound HTTP through the process's one `OutboundHTTP` client, with a whole timeout per
+/// attempt, so a receiver that refuses, hangs, resets or trickles costs one attempt with a typed
+/// `OutboundHTTPError`, not the outbox and not the process.
+public struct HTTPNotificationTransport: NotificationTransport {
+    let http: OutboundHTTP
+    let timeout: Duration
 
-    public init(timeout: TimeInterval = 10) {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = timeout
-        configuration.timeoutIntervalForResource = timeout
-        session = URLSession(configuration: configuration)
+    public init(http: OutboundHTTP, timeout: Duration) {
+        self.http = http
+        self.timeout = timeout
     }
 
     public func post(to url: URL, headers: [String: String], body: Data) async throws -> Int {
-        var request = URLRequest(url: url)
-        request.httpMethod = "POST"
-        request.httpBody = body
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
-        let (_, response) = try await session.data(for: request)
-        return (response as? HTTPURLResponse)?.statusCode ?? 0
+        // A receiver's answer is read only for its status; a small body is plenty.
+        try await http.post(url, headers: headers.map { ($0.key, $0.value) }, body: body, timeout: timeout, accepting: 64 << 10).status
     }
 }

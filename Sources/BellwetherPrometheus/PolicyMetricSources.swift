@@ -1,5 +1,6 @@
 import BellwetherController
 import BellwetherCore
+import BellwetherHTTPClient
 import Foundation
 import Metrics
 import Synchronization
@@ -7,25 +8,29 @@ import Synchronization
 /// The controller's metric source, plus the Prometheus servers policies name themselves: a rollout
 /// whose policy has `metrics.prometheus` reads that server (`source(for:)`), every other rollout
 /// reads `fallback` (the embedded store, or the server's `--prometheus-url`). One source is kept
-/// per distinct setting, so each server's connections are reused from one evaluation to the next.
+/// per distinct setting; all of them send through the process's one client, whose connections to
+/// each server are reused from one evaluation to the next.
 public final class PolicyMetricSources: MetricSource {
     public let fallback: any MetricSource
     /// The server's own Prometheus settings, which a policy's inherit where it says nothing.
     public let server: PrometheusSettings?
+    private let http: OutboundHTTP
     private let environment: @Sendable (String) -> String?
     private let telemetry: (any MetricsFactory)?
     private let sources = Mutex<[PrometheusSettings: PrometheusMetricSource]>([:])
 
     /// - Parameters:
+    ///   - http: the process's client, which every policy's Prometheus shares.
     ///   - environment: reads the variable a policy's `authorizationEnv` names (the process
     ///     environment by default), at each evaluation, so a rotated secret is picked up.
     ///   - telemetry: where the policies' sources count their failures.
     public init(
-        fallback: any MetricSource, server: PrometheusSettings?, telemetry: (any MetricsFactory)? = nil,
+        fallback: any MetricSource, server: PrometheusSettings?, http: OutboundHTTP, telemetry: (any MetricsFactory)? = nil,
         environment: @escaping @Sendable (String) -> String? = { ProcessInfo.processInfo.environment[$0] }
     ) {
         self.fallback = fallback
         self.server = server
+        self.http = http
         self.telemetry = telemetry
         self.environment = environment
     }
@@ -44,7 +49,7 @@ public final class PolicyMetricSources: MetricSource {
             let settings = try PrometheusSettings(spec, over: server, environment: environment)
             return sources.withLock { sources in
                 if let kept = sources[settings] { return kept }
-                let made = PrometheusMetricSource(settings: settings, telemetry: telemetry)
+                let made = PrometheusMetricSource(settings: settings, http: http, telemetry: telemetry)
                 sources[settings] = made
                 return made
             }

@@ -1,10 +1,8 @@
 import BellwetherController
 import BellwetherCore
+import BellwetherHTTPClient
 import Foundation
 import Metrics
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Reads agents' telemetry from Prometheus (or Thanos, Mimir, VictoriaMetrics) with PromQL range
 /// queries over its HTTP API, for fleets whose telemetry goes through an OpenTelemetry Collector
@@ -16,19 +14,17 @@ import FoundationNetworking
 /// being down halts a rollout through the policy's `onNoData`, never promotes it.
 public struct PrometheusMetricSource: MetricSource {
     public let settings: PrometheusSettings
-    private let session: URLSession
+    private let http: OutboundHTTP
     private let telemetry: (any MetricsFactory)?
 
-    /// - Parameter telemetry: where failures are counted (`bellwether_metric_source_failures_total`
-    ///   by reason); nil counts nothing.
-    public init(settings: PrometheusSettings, telemetry: (any MetricsFactory)? = nil) {
+    /// - Parameters:
+    ///   - http: the process's client; each query gets `settings.timeoutSeconds` in all.
+    ///   - telemetry: where failures are counted (`bellwether_metric_source_failures_total` by
+    ///     reason); nil counts nothing.
+    public init(settings: PrometheusSettings, http: OutboundHTTP, telemetry: (any MetricsFactory)? = nil) {
         self.settings = settings
+        self.http = http
         self.telemetry = telemetry
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = settings.timeoutSeconds
-        configuration.timeoutIntervalForResource = settings.timeoutSeconds
-        configuration.httpMaximumConnectionsPerHost = 4
-        session = URLSession(configuration: configuration)
     }
 
     /// Without the policy's metric names there is nothing to ask Prometheus for; the controller
@@ -58,8 +54,8 @@ public struct PrometheusMetricSource: MetricSource {
               let range = PrometheusQuery.range(from: from, through: through, step: settings.stepSeconds)
         else { return [] }
         let queries = PrometheusQuery.plan(agents: agents, needs: needs, settings: settings)
-        // Every query runs to its end, failed or not: cancelling URLSession tasks in flight (as a
-        // throwing task group does on the first error) crashes FoundationNetworking on Linux.
+        // Every query runs to its end, failed or not, so the failure reported is the first
+        // failing query's in plan order, whichever finished first.
         let results = await withTaskGroup(of: (Int, Result<[PrometheusSeries], PrometheusError>).self) { group in
             for (index, query) in queries.enumerated() {
                 group.addTask {
@@ -82,37 +78,25 @@ public struct PrometheusMetricSource: MetricSource {
     /// `POST /api/v1/query_range` with a form body (long agent selectors stay out of the URL).
     func rangeQuery(_ promql: String, start: Double, end: Double) async throws(PrometheusError) -> [PrometheusSeries] {
         let url = settings.baseURL.appendingPathComponent("api/v1/query_range")
-        var request = URLRequest(url: url, timeoutInterval: settings.timeoutSeconds)
-        request.httpMethod = "POST"
-        request.setValue("application/x-www-form-urlencoded", forHTTPHeaderField: "Content-Type")
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        if let authorization = settings.authorization { request.setValue(authorization, forHTTPHeaderField: "Authorization") }
-        request.httpBody = Data(Self.form([
+        var headers = [("Content-Type", "application/x-www-form-urlencoded"), ("Accept", "application/json")]
+        if let authorization = settings.authorization { headers.append(("Authorization", authorization)) }
+        let body = Data(Self.form([
             ("query", promql), ("start", Self.number(start)), ("end", Self.number(end)), ("step", Self.number(settings.stepSeconds)),
         ]).utf8)
-        let data: Data
-        let response: URLResponse
-        do {
-            // Unstructured, so a cancelled evaluation (shutdown) lets the request run out its
-            // timeout rather than cancelling a URLSession task, which FoundationNetworking may not
-            // survive on Linux.
-            let session = session
-            (data, response) = try await Task { try await session.data(for: request) }.value
-        } catch let error as URLError where error.code == .timedOut {
-            throw .timedOut(url: url.absoluteString, seconds: settings.timeoutSeconds)
+        let response: OutboundHTTP.Response
+        do throws(OutboundHTTPError) {
+            // A range over thousands of agents' series is large; the cap only stops a runaway answer.
+            response = try await http.post(url, headers: headers, body: body, timeout: .seconds(settings.timeoutSeconds), accepting: 256 << 20)
         } catch {
-            throw .unreachable(url: url.absoluteString, reason: (error as? URLError).map { "\($0.code)" + Self.detail($0) } ?? "\(error)")
+            switch error {
+            case .timedOut: throw .timedOut(url: url.absoluteString, seconds: settings.timeoutSeconds)
+            default: throw .unreachable(url: url.absoluteString, reason: error.description)
+            }
         }
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard status == 200 else {
-            throw .httpStatus(status, url: url.absoluteString, message: PrometheusMatrix.errorMessage(data))
+        guard response.status == 200 else {
+            throw .httpStatus(response.status, url: url.absoluteString, message: PrometheusMatrix.errorMessage(response.body))
         }
-        return try PrometheusMatrix.parse(data, query: promql)
-    }
-
-    private static func detail(_ error: URLError) -> String {
-        let text = error.localizedDescription
-        return text.isEmpty ? "" : " (\(text))"
+        return try PrometheusMatrix.parse(response.body, query: promql)
     }
 
     static func number(_ value: Double) -> String {

@@ -4,7 +4,7 @@ import Foundation
 /// before measuring and reading just enough of each answer to know its status and where it ends.
 ///
 /// The load generator must cost far less CPU than the server it loads, or on a 2-core machine it
-/// measures itself: URLSession spent about a core to feed one core of server. This spends a
+/// measures itself: Foundation's HTTP client spent about a core to feed one core of server. This spends a
 /// `write` and a `read` or two a request, and copies nothing.
 final class RawHTTPConnection {
     enum Failure: Error, CustomStringConvertible {

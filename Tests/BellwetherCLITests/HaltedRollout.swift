@@ -55,6 +55,20 @@ struct HaltedRollout {
         try bellwether.run(arguments, environment: ["BELLWETHER_SERVER": server.url, "BELLWETHER_ADMIN_TOKEN": Self.adminToken])
     }
 
+    /// Promotes the halted rollout through its three steps by hand, as an operator who verified
+    /// it would (`rollout promote`): it ends completed.
+    func promoteToCompletion(_ bellwether: ProductProcess) throws {
+        for _ in 0..<3 {
+            let promoted = try cli(bellwether, ["rollout", "promote", id, "--reason", "verified by hand"])
+            guard promoted.status == 0 else { throw PromoteFailed(stderr: promoted.stderr) }
+        }
+    }
+
+    struct PromoteFailed: Error, CustomStringConvertible {
+        var stderr: String
+        var description: String { "rollout promote failed: \(stderr)" }
+    }
+
     struct NotReached: Error, CustomStringConvertible {
         var id: String
         var description: String { "rollout \(id) did not reach the expected state in 120 ticks" }

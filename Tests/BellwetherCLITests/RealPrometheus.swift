@@ -1,8 +1,5 @@
 import BellwetherTestSupport
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Debian's `prometheus` on a free loopback port with a generated configuration and its own
 /// temporary storage, scraping every second the targets an HTTP service-discovery endpoint lists
@@ -12,7 +9,6 @@ final class RealPrometheus: Sendable {
     let url: String
     private let process: Process
     private let directory: URL
-    private let session = URLSession(configuration: .ephemeral)
 
     init(discovering targets: String, port: Int) throws {
         guard let binary = ["/usr/bin/prometheus", "/usr/local/bin/prometheus"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
@@ -52,7 +48,7 @@ final class RealPrometheus: Sendable {
         components.queryItems = [URLQueryItem(name: "query", value: promql)]
         // A form value's `+` is a space to Prometheus (`le="+Inf"`).
         components.percentEncodedQuery = components.percentEncodedQuery?.replacingOccurrences(of: "+", with: "%2B")
-        guard let (data, _) = try? await session.data(from: components.url!),
+        guard let (_, data) = try? await TestHTTP.request("GET", components.url!.absoluteString),
               let body = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let result = (body["data"] as? [String: Any])?["result"] as? [[String: Any]],
               let value = result.first?["value"] as? [Any], let text = value.last as? String
@@ -73,7 +69,6 @@ final class RealPrometheus: Sendable {
 
     func stop() {
         if process.isRunning { process.terminate(); process.waitUntilExit() }
-        session.invalidateAndCancel()
         try? FileManager.default.removeItem(at: directory)
     }
 

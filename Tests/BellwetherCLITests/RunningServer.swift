@@ -1,8 +1,5 @@
 import BellwetherTestSupport
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// `bellwether serve` on a port the system picks, read back from its `listening on` line, so
 /// nothing races for a port. The database is a fresh temporary file, or a given one, so a test
@@ -16,7 +13,6 @@ final class RunningServer: Sendable {
     /// The directory this server created for its database and removes when stopped; nil when the
     /// test owns the database.
     private let ownedDirectory: URL?
-    private let session: URLSession
 
     /// - Parameters:
     ///   - agentToken: the agent token; empty leaves the agent endpoints open.
@@ -62,9 +58,6 @@ final class RunningServer: Sendable {
         // The server logs to standard output; nobody reads it from here on, so drain it, or a full
         // pipe would block the server in the middle of a log line.
         Thread.detachNewThread { _ = output.readDataToEndOfFile() }
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = 32
-        session = URLSession(configuration: configuration)
     }
 
     /// Returns once the server has loaded its fleet (`/readyz` answers 200): until then every
@@ -79,12 +72,7 @@ final class RunningServer: Sendable {
 
     /// One HTTP request; the answer's status and body, whatever the status.
     func request(_ method: String, _ path: String, token: String? = nil, body: Data? = nil) async throws -> (status: Int, body: Data) {
-        var request = URLRequest(url: URL(string: url + path)!)
-        request.httpMethod = method
-        request.httpBody = body
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        let (data, response) = try await session.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        try await TestHTTP.request(method, url + path, headers: token.map { [("Authorization", "Bearer \($0)")] } ?? [], body: body)
     }
 
     func heartbeat(id: String, version: String) async throws {
@@ -107,7 +95,6 @@ final class RunningServer: Sendable {
 
     func stop() {
         if process.isRunning { process.terminate(); process.waitUntilExit() }
-        session.invalidateAndCancel()
         if let ownedDirectory { try? FileManager.default.removeItem(at: ownedDirectory) }
     }
 

@@ -1,8 +1,5 @@
 import BellwetherTestSupport
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import Testing
 
 /// `bellwether serve` and the client verbs, as an operator runs them: the real binary serving on
@@ -98,6 +95,16 @@ import Testing
         let result = try bellwether.run(["rollout", "list", "--server", "http://127.0.0.1:1"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("cannot reach the Bellwether server at http://127.0.0.1:1"))
+    }
+
+    /// A peer that cuts its answer short ends the command with the reason, not a crash.
+    @Test func aServerThatResetsMidAnswerIsAFailedOperationThatSaysSo() async throws {
+        let receiver = try await HostileReceiver.start(.reset)
+        let result = try bellwether.run(["rollout", "list", "--server", receiver.url])
+        await receiver.stop()
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot reach the Bellwether server at \(receiver.url)"), "\(result.stderr)")
+        #expect(result.stderr.contains("reset before the answer was complete"), "\(result.stderr)")
     }
 
     @Test func serveRefusesANonLoopbackAddressWithoutAnAdminToken() throws {

@@ -1,4 +1,5 @@
 import BellwetherCore
+import BellwetherTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -15,7 +16,7 @@ import Testing
             configuration: .init(
                 agents: 3, seed: 4, settings: SimulationSettings(behaviours: ["2.3.1": .crashLoop(uptime: 100, downtime: 1_000)]), exportsOTLP: false
             ),
-            transport: FleetTransport(server: URL(string: "http://127.0.0.1:9")!, token: nil), clock: clock
+            transport: FleetTransport(server: URL(string: "http://127.0.0.1:9")!, token: nil, http: TestHTTP.client), clock: clock
         )
         let bound = AddressBox()
         let application = FleetMetricsListener.application(fleet: fleet, host: "127.0.0.1", port: 0) { bound.set($0) }

@@ -3,9 +3,6 @@ import BellwetherNotifications
 import BellwetherStore
 import Foundation
 import Testing
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Alerts pushed to a real Alertmanager fire while a rollout is unhealthy and resolve when it
 /// recovers or finishes. Times are the wall clock's: Alertmanager compares them with its own.
@@ -16,7 +13,8 @@ import FoundationNetworking
         let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         let target = NotifyTarget.alertmanager(url: "http://127.0.0.1:\(alertmanager.port)")
         let dispatcher = NotificationDispatcher(
-            store: store, settings: NotificationSettings(dashboardURL: "http://bellwether.local"), logger: .init(label: "test")
+            store: store, transport: NotifyFixtures.transport, settings: NotificationSettings(dashboardURL: "http://bellwether.local"),
+            logger: .init(label: "test")
         )
 
         try NotifyFixtures.start("am-rollout", notify: [target], in: store, at: now)

@@ -12,7 +12,8 @@ import Testing
     func dispatcher(_ store: BellwetherStore, retry: RetrySchedule = RetrySchedule(base: 10, cap: 600, maxAttempts: 10)) -> NotificationDispatcher {
         let clock = clock
         return NotificationDispatcher(
-            store: store, settings: NotificationSettings(retry: retry), now: { clock.now }, random: { 0 }, logger: .init(label: "test")
+            store: store, transport: NotifyFixtures.transport, settings: NotificationSettings(retry: retry), now: { clock.now }, random: { 0 },
+            logger: .init(label: "test")
         )
     }
 
@@ -94,7 +95,8 @@ import Testing
         }
         let clock = clock
         let dispatcher = NotificationDispatcher(
-            store: store, settings: NotificationSettings(capacity: 2), now: { clock.now }, logger: .init(label: "test")
+            store: store, transport: NotifyFixtures.transport, settings: NotificationSettings(capacity: 2), now: { clock.now },
+            logger: .init(label: "test")
         )
         #expect(try dispatcher.enqueue() == 3)
         #expect(try store.notificationCounts() == [.pending: 2, .failed: 1])

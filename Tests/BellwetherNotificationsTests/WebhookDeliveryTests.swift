@@ -34,7 +34,7 @@ import Testing
         try NotifyFixtures.apply(.manual(.abort, actor: "admin", reason: nil), to: "aborting", in: store, at: t.addingTimeInterval(5), actor: "admin")
 
         // When the outbox is drained.
-        let dispatcher = NotificationDispatcher(store: store, settings: Self.settings, logger: .init(label: "test"))
+        let dispatcher = NotificationDispatcher(store: store, transport: NotifyFixtures.transport, settings: Self.settings, logger: .init(label: "test"))
         #expect(try dispatcher.enqueue() == 14)
         let report = await dispatcher.drain()
         #expect(report.delivered == 14)
@@ -82,7 +82,7 @@ import Testing
         let target = NotifyTarget.webhook(url: "http://127.0.0.1:9/hook", secret: nil, secretEnv: "NOT_SET_ANYWHERE", format: .json)
         try NotifyFixtures.start("r", notify: [target], in: store)
         try NotifyFixtures.apply(.manual(.pause, actor: "admin", reason: nil), to: "r", in: store, at: NotifyFixtures.t0, actor: "admin")
-        let dispatcher = NotificationDispatcher(store: store, settings: Self.settings, logger: .init(label: "test"))
+        let dispatcher = NotificationDispatcher(store: store, transport: NotifyFixtures.transport, settings: Self.settings, logger: .init(label: "test"))
         try dispatcher.enqueue()
         let report = await dispatcher.deliverDue()
         #expect(report.failed == 1)

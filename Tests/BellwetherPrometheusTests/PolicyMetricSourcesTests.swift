@@ -1,6 +1,7 @@
 import BellwetherController
 import BellwetherCore
 @testable import BellwetherPrometheus
+import BellwetherTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -48,7 +49,7 @@ import Testing
 
     @Test func eachRolloutReadsTheSourceItsPolicyNames() async throws {
         let fallback = RecordingSource()
-        let sources = PolicyMetricSources(fallback: fallback, server: Self.server) { $0 == "SET" ? "Bearer x" : nil }
+        let sources = PolicyMetricSources(fallback: fallback, server: Self.server, http: TestHTTP.client) { $0 == "SET" ? "Bearer x" : nil }
         #expect(sources.source(for: Self.policy(nil)) is RecordingSource, "no metrics section: the server's source")
 
         let named = PrometheusSourceSpec(url: "http://eu:9090", timeoutSeconds: 3)

@@ -1,5 +1,6 @@
 import BellwetherCore
 @testable import BellwetherPrometheus
+import BellwetherTestSupport
 import Foundation
 import Testing
 
@@ -92,7 +93,7 @@ import Testing
         // Port 1 on loopback: nothing listens there, so the connection is refused at once.
         var settings = PrometheusSettings(baseURL: URL(string: "http://127.0.0.1:1")!)
         settings.timeoutSeconds = 5
-        let source = PrometheusMetricSource(settings: settings)
+        let source = PrometheusMetricSource(settings: settings, http: TestHTTP.client)
         let error = await #expect(throws: PrometheusError.self) {
             _ = try await source.observations(agents: ["a"], from: 0, through: 60, needs: MetricNeeds(counters: ["c"]))
         }

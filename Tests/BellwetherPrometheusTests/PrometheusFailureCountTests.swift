@@ -40,7 +40,7 @@ import Testing
                 var settings = PrometheusSettings(baseURL: URL(string: url)!)
                 // Only the slow server is given less time than it takes (2 s); the others get plenty.
                 settings.timeoutSeconds = reason == "timeout" ? 0.5 : 10
-                let source = PrometheusMetricSource(settings: settings, telemetry: telemetry)
+                let source = PrometheusMetricSource(settings: settings, http: TestHTTP.client, telemetry: telemetry)
                 let error = await #expect(throws: PrometheusError.self) {
                     try await source.observations(agents: ["a"], from: 0, through: 10, needs: needs)
                 }

@@ -1,6 +1,7 @@
 import BellwetherCore
 import BellwetherServer
 import BellwetherStore
+import BellwetherTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -51,7 +52,7 @@ import Testing
         configuration.deploy.command = try DeployCommandTemplate("\(script) {agent} {version}")
         let clock = ManualClock(now: Date(timeIntervalSince1970: 1_800_000_000))
         let store = try BellwetherStore.inMemory()
-        var components = ServerComponents.controller(configuration: configuration, store: store, clock: clock)
+        var components = ServerComponents.controller(configuration: configuration, store: store, clock: clock, http: TestHTTP.client)
         // A fixed id fixes the cohorts, which are drawn from it: the canary is never empty by chance.
         components.newRolloutID = { _ in "wired-1" }
         try await components.fleet.load()

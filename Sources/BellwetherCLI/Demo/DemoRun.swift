@@ -1,6 +1,7 @@
 import BellwetherAPI
 import BellwetherCore
 import BellwetherFleetSim
+import BellwetherHTTPClient
 import BellwetherServer
 import BellwetherStore
 import Foundation
@@ -41,7 +42,15 @@ struct DemoRun: Sendable {
         var report: String
     }
 
+    /// Controller, fleet and narrator share the process's one HTTP client, shut down once the
+    /// controller has stopped.
     func run() async throws -> Outcome {
+        try await OutboundHTTP.with(timeouts: FleetTransport.timeouts, connectionsPerHost: 64) { http in
+            try await run(http: http)
+        }
+    }
+
+    private func run(http: OutboundHTTP) async throws -> Outcome {
         let yaml = try CommandFailure.reading(policyPath) { try String(contentsOfFile: $0, encoding: .utf8) }
         let policy: Policy
         do {
@@ -64,7 +73,7 @@ struct DemoRun: Sendable {
         let seed = seed
         let rolloutID: (@Sendable (Policy) -> String)? = temporary == nil ? nil : { @Sendable policy in Self.rolloutID(policy: policy, seed: seed) }
         let controller = try await EmbeddedController.start(
-            databasePath: path, clock: clock, heartbeatSeconds: 30, silentAfter: 150, rolloutID: rolloutID
+            databasePath: path, clock: clock, heartbeatSeconds: 30, silentAfter: 150, http: http, rolloutID: rolloutID
         )
         let base = controller.url
         print("Bellwether controller running at \(base.absoluteString) (dashboard: \(base.absoluteString)/), database \(path)")
@@ -74,7 +83,7 @@ struct DemoRun: Sendable {
             configuration: .init(agents: agents, seed: seed, settings: SimulationSettings(
                 stableVersion: Self.stableVersion, behaviours: [Self.targetVersion: scenario.behaviour]
             ), batchSize: 50),
-            transport: FleetTransport(server: base, token: nil),
+            transport: FleetTransport(server: base, token: nil, http: http),
             clock: clock
         )
         let fleetTask = Task { await fleet.run() }
@@ -89,7 +98,7 @@ struct DemoRun: Sendable {
         }
         print("Rolling out \(Self.targetVersion): \(scenario.story).")
 
-        let client = BellwetherClient(server: base, token: nil)
+        let client = BellwetherClient(server: base, token: nil, http: http)
         let started: RolloutView = try await client.post("api/v1/rollouts", body: StartRolloutRequest(
             policy: yaml, version: Self.targetVersion,
             artifact: Artifact(url: "https://downloads.example.invalid/collector-\(Self.targetVersion).tgz", sha256: String(repeating: "ab", count: 32)),

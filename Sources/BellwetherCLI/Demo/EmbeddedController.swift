@@ -1,4 +1,5 @@
 import BellwetherCore
+import BellwetherHTTPClient
 import BellwetherServer
 import BellwetherStore
 import Foundation
@@ -20,9 +21,10 @@ struct EmbeddedController: Sendable {
     ///   - silentAfter: controller seconds without a heartbeat before an agent counts as silent.
     ///     At 60× a one-second stall of a busy machine is a minute of controller time, so the demo
     ///     allows more than `serve`'s three heartbeats.
+    ///   - http: the client the controller sends through; the caller shuts it down after `stop()`.
     ///   - rolloutID: names new rollouts, and so draws their cohorts; nil for the server's random names.
     static func start(
-        databasePath: String, clock: any ControllerClock, heartbeatSeconds: Int, silentAfter: Double,
+        databasePath: String, clock: any ControllerClock, heartbeatSeconds: Int, silentAfter: Double, http: OutboundHTTP,
         rolloutID: (@Sendable (Policy) -> String)? = nil
     ) async throws -> EmbeddedController {
         var configuration = ServerConfiguration()
@@ -39,7 +41,7 @@ struct EmbeddedController: Sendable {
         var logger = Logger(label: "bellwether.demo")
         logger.logLevel = .warning
         let (addresses, announce) = AsyncStream.makeStream(of: ListenAddress.self)
-        var components = ServerComponents.controller(configuration: configuration, store: store, clock: clock, logger: logger)
+        var components = ServerComponents.controller(configuration: configuration, store: store, clock: clock, http: http, logger: logger)
         if let rolloutID { components.newRolloutID = rolloutID }
         let application = try buildApplication(configuration: configuration, components: components, logger: logger) { address in
             announce.yield(address)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BellwetherCore
 import BellwetherFleetSim
+import BellwetherHTTPClient
 import BellwetherServer
 import Foundation
 
@@ -96,13 +97,19 @@ struct SimCommand: AsyncParsableCommand {
                 throw CommandFailure.badInput(error.description)
             }
         }
+        try await OutboundHTTP.with(timeouts: FleetTransport.timeouts, connectionsPerHost: 64) { http in
+            try await simulate(transport: FleetTransport(server: url, token: token, http: http), listen: listen)
+        }
+    }
+
+    private func simulate(transport: FleetTransport, listen: ListenAddress?) async throws {
         let clock: any ControllerClock = speed == 1 ? SystemControllerClock() : ScaledClock(speed: speed)
         let fleet = FleetSimulator(
             configuration: .init(agents: agents, seed: seed, settings: SimulationSettings(
                 stableVersion: stableVersion, behaviours: [badVersion: scenario.behaviour], installFailureRate: installFailureRate,
                 traceSampleRatio: traceSampleRatio, trafficFactor: traffic
             ), batchSize: batch, exportsOTLP: listen == nil),
-            transport: FleetTransport(server: url, token: token, connections: 64),
+            transport: transport,
             clock: clock
         )
         Printer.line(DemoRun.describe(fleet.profiles))

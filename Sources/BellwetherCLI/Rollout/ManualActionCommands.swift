@@ -31,7 +31,7 @@ extension ManualActionCommand {
     func run() async throws {
         let options = arguments.options
         let path = "api/v1/rollouts/\(arguments.id)/\(Self.action.rawValue)"
-        let rollout: RolloutView = try await options.client().post(path, body: ManualActionRequest(reason: arguments.reason))
+        let rollout: RolloutView = try await options.withClient { try await $0.post(path, body: ManualActionRequest(reason: arguments.reason)) }
         switch options.output {
         case .table: Printer.line("\(rollout.id): \(rollout.state.description): \(rollout.reason)")
         case .json: try Printer.json(rollout)

@@ -25,7 +25,7 @@ struct RolloutReportCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
 
     func run() async throws {
-        let report = try await RolloutReport.fetch(id, from: options.client())
+        let report = try await options.withClient { try await RolloutReport.fetch(id, from: $0) }
         switch format {
         case .markdown: Printer.line(report.markdown)
         case .json: try Printer.json(report)

@@ -42,7 +42,7 @@ struct RolloutStartCommand: AsyncParsableCommand {
         let yaml = try CommandFailure.reading(policy) { try String(contentsOfFile: $0, encoding: .utf8) }
         let artifact = artifactURL.map { Artifact(url: $0, sha256: sha256 ?? "") }
         let request = StartRolloutRequest(policy: yaml, version: version, artifact: artifact, dryRun: dryRun, policyFile: policy)
-        let rollout: RolloutView = try await options.client().post("api/v1/rollouts", body: request)
+        let rollout: RolloutView = try await options.withClient { try await $0.post("api/v1/rollouts", body: request) }
         switch options.output {
         case .table: Printer.line(rollout.id)
         case .json: try Printer.json(rollout)

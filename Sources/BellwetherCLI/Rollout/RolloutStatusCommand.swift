@@ -15,10 +15,12 @@ struct RolloutStatusCommand: AsyncParsableCommand {
     @OptionGroup var options: ClientOptions
 
     func run() async throws {
-        let client = try options.client()
-        let id: String
-        if let given = self.id { id = given } else { id = try await Self.activeRolloutID(client) }
-        let health: RolloutHealthView = try await client.get("api/v1/rollouts/\(id)/health")
+        let given = self.id
+        let health: RolloutHealthView = try await options.withClient { client in
+            let id: String
+            if let given { id = given } else { id = try await Self.activeRolloutID(client) }
+            return try await client.get("api/v1/rollouts/\(id)/health")
+        }
         switch options.output {
         case .table: Printer.line(health.text)
         case .json: try Printer.json(health)

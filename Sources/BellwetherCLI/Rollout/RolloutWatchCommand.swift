@@ -34,12 +34,14 @@ struct RolloutWatchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = try options.client()
+        try await options.withClient { client in try await watch(client) }
+    }
+
+    private func watch(_ client: BellwetherClient) async throws {
         let id: String
         if let given = self.id { id = given } else { id = try await Self.latestActiveRolloutID(client) }
         let output = WatchOutput(format: options.output, terminal: isatty(STDOUT_FILENO) == 1)
-        let stream = EventStreamWakeups(server: client.server, token: client.token, rolloutID: id)
-        stream.start()
+        let stream = EventStreamWakeups(client: client, rolloutID: id)
         defer { stream.stop() }
         let triggers = AsyncStream<Void>.makeStream()
         let interval = self.interval

@@ -1,5 +1,6 @@
 import BellwetherController
 import BellwetherCore
+import BellwetherHTTPClient
 import BellwetherNotifications
 import BellwetherPrometheus
 import BellwetherStore
@@ -21,10 +22,15 @@ extension ServerComponents {
     /// registry, so what the loop assigns is what heartbeats answer and operators' commands wake
     /// the loop at once. With a `ManualClock` the API also offers `POST /api/v1/clock/advance`,
     /// which then runs every pass (tests drive time through it; nothing sleeps).
+    ///
+    /// `http` carries every request the controller makes (Prometheus queries, notifications); its
+    /// owner shuts it down after these components' services have stopped (`OutboundHTTPService`
+    /// first in the service group, as `serve` does).
     public static func controller(
         configuration: ServerConfiguration,
         store: BellwetherStore,
         clock: any ControllerClock,
+        http: OutboundHTTP,
         logger: Logger = Logger(label: "bellwether.controller")
     ) -> ServerComponents {
         var components = ServerComponents(configuration: configuration, store: store)
@@ -34,8 +40,8 @@ extension ServerComponents {
         let controller = RolloutController(
             store: store,
             metrics: PolicyMetricSources(
-                fallback: configuration.prometheus.map { PrometheusMetricSource(settings: $0, telemetry: components.metrics.factory) } ?? embedded,
-                server: configuration.prometheus, telemetry: components.metrics.factory
+                fallback: configuration.prometheus.map { PrometheusMetricSource(settings: $0, http: http, telemetry: components.metrics.factory) } ?? embedded,
+                server: configuration.prometheus, http: http, telemetry: components.metrics.factory
             ),
             sink: FleetAssignmentSink(fleet: components.fleet, deploy: components.deploy),
             clock: clock,
@@ -48,7 +54,8 @@ extension ServerComponents {
         components.now = { clock.now }
         // Notifications read the audit log the loop writes, off the loop, on the wall clock.
         components.services.append(NotificationService(dispatcher: NotificationDispatcher(
-            store: store, settings: configuration.notifications, logger: Logger(label: "bellwether.notify"),
+            store: store, transport: HTTPNotificationTransport(http: http, timeout: configuration.notifications.timeout),
+            settings: configuration.notifications, logger: Logger(label: "bellwether.notify"),
             metrics: components.metrics.factory
         )))
         // On a manual clock only `POST /api/v1/clock/advance` runs passes: with no background

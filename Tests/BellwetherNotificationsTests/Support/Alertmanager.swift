@@ -1,8 +1,5 @@
 import BellwetherTestSupport
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// A real Alertmanager (Debian's `prometheus-alertmanager`, which scripts/test installs) on a
 /// loopback port with a throwaway configuration and storage, clustering off.
@@ -30,10 +27,10 @@ final class Alertmanager {
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Waiting on a condition with a deadline: its readiness endpoint, not a fixed delay.
-        let ready = URL(string: "http://127.0.0.1:\(port)/-/ready")!
+        let ready = "http://127.0.0.1:\(port)/-/ready"
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline, process.isRunning {
-            if let (_, response) = try? await URLSession.shared.data(from: ready), (response as? HTTPURLResponse)?.statusCode == 200 {
+            if let (status, _) = try? await TestHTTP.request("GET", ready, timeout: .seconds(5)), status == 200 {
                 return
             }
             try await Task.sleep(for: .milliseconds(50))
@@ -43,8 +40,7 @@ final class Alertmanager {
 
     /// Alertmanager's own view: `GET /api/v2/alerts` (active, silenced, inhibited; not resolved).
     func alerts() async throws -> [[String: Any]] {
-        let url = URL(string: "http://127.0.0.1:\(port)/api/v2/alerts")!
-        let (data, _) = try await URLSession.shared.data(from: url)
+        let (_, data) = try await TestHTTP.request("GET", "http://127.0.0.1:\(port)/api/v2/alerts")
         return try JSONSerialization.jsonObject(with: data) as? [[String: Any]] ?? []
     }
 

@@ -1,10 +1,16 @@
 import BellwetherCore
+import BellwetherHTTPClient
+import BellwetherNotifications
 import BellwetherStore
+import BellwetherTestSupport
 import Foundation
 
 /// Rollouts, transitions and verdicts the notification tests build on.
 enum NotifyFixtures {
     static let t0 = Date(timeIntervalSince1970: 1_700_000_000)
+
+    /// Deliveries through the test process's client, with the controller's default timeout.
+    static let transport = HTTPNotificationTransport(http: TestHTTP.client, timeout: NotificationSettings().timeout)
 
     static func policy(notify: [NotifyTarget], selecting group: String = "collectors") -> Policy {
         Policy(
