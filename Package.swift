@@ -11,6 +11,8 @@ let package = Package(
     products: [
         .executable(name: "bellwether", targets: ["bellwether"]),
         .library(name: "BellwetherCore", targets: ["BellwetherCore"]),
+        // What the fuzz targets (Tests/Fuzz) exercise: every parser that reads bytes off the network.
+        .library(name: "BellwetherParsers", targets: ["BellwetherCore", "BellwetherAPI", "BellwetherTelemetry", "BellwetherOpAMP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),

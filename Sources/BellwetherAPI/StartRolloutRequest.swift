@@ -21,11 +21,16 @@ public struct StartRolloutRequest: Sendable, Hashable, Codable {
 }
 
 /// The optional body of `POST /api/v1/rollouts/{id}/{pause,resume,promote,abort,rollback}`:
-/// why the operator acted, for the audit log.
+/// why the operator acted, for the audit log, and at which step they saw the rollout.
 public struct ManualActionRequest: Sendable, Hashable, Codable {
     public var reason: String?
+    /// The step (1-based, as `StateView` counts) the operator acted on. When the rollout is no
+    /// longer there, the action is refused with 409 and nothing changes: a double click, a
+    /// retried request or a race with the controller's own promotion can never promote twice.
+    public var step: Int?
 
-    public init(reason: String? = nil) {
+    public init(reason: String? = nil, step: Int? = nil) {
         self.reason = reason
+        self.step = step
     }
 }

@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Settings come from the flags, then the environment (BELLWETHER_ADMIN_TOKEN, \
             BELLWETHER_AGENT_TOKEN), then --config FILE (YAML keys: db, listen, otlpListen, \
-            adminToken, agentToken, heartbeatSeconds, silentAfter, otlpAgentFallback, telemetryRetention, deployCommand, \
+            adminToken, agentToken, heartbeatSeconds, silentAfter, otlpAgentFallback, telemetryRetention, idleTimeout, deployCommand, \
             deployConcurrency, deployTimeout, deployBackoff, deployAttempts, and the prometheus… keys of docs/scale.md), then \
             the defaults. Without an \
             admin token the operator API is open, so the server then refuses any address but loopback. \
@@ -56,6 +56,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long agents' telemetry is kept when no active rollout needs it, such as 6h (the default).", valueName: "duration"))
     var telemetryRetention: String?
 
+    @Option(help: ArgumentHelp("Close a connection idle, or sending a request, for this long, such as 30s (the default).", valueName: "duration"))
+    var idleTimeout: String?
+
     @Option(help: ArgumentHelp("Run controller time this many times faster than the wall clock (demos).", valueName: "factor"))
     var speed: Double = 1
 
@@ -94,6 +97,7 @@ struct ServeCommand: AsyncParsableCommand {
             otlpAgentFallback: otlpAgentFallback, telemetryRetention: telemetryRetention
         )
         flags.prometheus.url = prometheusURL
+        flags.idleTimeout = idleTimeout
         var configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration.resolve(flags: flags, configFile: config, environment: environment)

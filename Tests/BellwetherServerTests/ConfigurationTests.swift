@@ -85,6 +85,7 @@ import Testing
             heartbeatSeconds: 10
             silentAfter: 1m
             otlpAgentFallback: host.name
+            idleTimeout: 2m
             """.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         let configuration = try ServerConfiguration.resolve(
@@ -99,6 +100,7 @@ import Testing
         #expect(configuration.heartbeatSeconds == 10)
         #expect(configuration.silentAfter == 60)
         #expect(configuration.otlp.attribution.fallbackAttribute == "host.name")
+        #expect(configuration.connectionIdleTimeout == .seconds(120))
     }
 
     @Test(arguments: [
@@ -108,6 +110,7 @@ import Testing
         (ServerSettings(heartbeatSeconds: 0), "--heartbeat-seconds 0 is out of range"),
         (ServerSettings(heartbeatSeconds: 15, silentAfter: "15s"), "agents would count as silent between two heartbeats"),
         (ServerSettings(silentAfter: "45"), "--silent-after '45' is not a duration"),
+        ({ var settings = ServerSettings(); settings.idleTimeout = "0s"; return settings }(), "--idle-timeout '0s' is not a duration of at least 1s"),
         (ServerSettings(adminToken: "shared-1f7c3a9e5b2d8064", agentToken: "shared-1f7c3a9e5b2d8064"), "give agents a token of their own"),
         (ServerSettings(adminToken: "has space"), "contain no spaces"),
         (ServerSettings(otlpAgentFallback: "host name"), "--otlp-agent-fallback 'host name' is not an attribute name"),

@@ -53,4 +53,21 @@ import Testing
         }
         #expect(try server.store.observations(from: 0, through: .infinity).isEmpty)
     }
+
+    /// The body that once took `serve` down with a stack overflow: one line nesting 200,000
+    /// arrays under an unknown key. It is refused like any malformed line, and the next batch
+    /// is stored.
+    @Test func aLineNestedTwoHundredThousandDeepIsRefusedAndTheServerGoesOn() async throws {
+        let server = try await ServerHarness()
+        let hostile = #"{"agent": "a1", "x": "# + String(repeating: "[", count: 200_000) + "\n"
+        try await server.test { client in
+            let refused = try await client.post("/api/v1/observations", .agent, body: hostile)
+            #expect(refused.status == .badRequest)
+            #expect(refused.error?.message.contains("line 1") == true, "\(refused.text)")
+            #expect(refused.error?.message.contains("nest deeper than") == true, "\(refused.text)")
+            let accepted = try await client.post("/api/v1/observations", .agent, body: #"{"agent": "a1", "counters": {"records": 10}}"#)
+            #expect(accepted.status.code / 100 == 2, "\(accepted.text)")
+        }
+        #expect(try server.store.observations(from: 0, through: .infinity).count == 1)
+    }
 }

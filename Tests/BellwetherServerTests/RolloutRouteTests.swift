@@ -118,6 +118,33 @@ import Testing
         }
     }
 
+    @Test func aPromoteSentTwiceForTheSameStepPromotesOnceAndTheSecondIsAConflict() async throws {
+        let server = try await ServerHarness()
+        try await server.test { client in
+            let id = try await client.startRollout().decode(RolloutView.self).id
+            let first = try await client.post("/api/v1/rollouts/\(id)/promote", json: ManualActionRequest(step: 1))
+            #expect(try first.decode(RolloutView.self).state.description == "progressing(step 2)")
+            let again = try await client.post("/api/v1/rollouts/\(id)/promote", json: ManualActionRequest(reason: "retry", step: 1))
+            #expect(again.status == .conflict)
+            #expect(again.error?.code == "stale-step")
+            #expect(again.error?.message == "promote was for step 1, but the rollout is now progressing(step 2): nothing changed; look at it again and act on what it is now")
+            let rollout = try await client.get("/api/v1/rollouts/\(id)").decode(RolloutView.self)
+            #expect(rollout.state.description == "progressing(step 2)")
+            let events = try await client.get("/api/v1/rollouts/\(id)/events").decode([AuditEventView].self)
+            #expect(events.map(\.kind) == ["created", "start", "promote"], "one promote recorded")
+        }
+    }
+
+    @Test func aStepThatIsNotCountedFromOneIsABadRequest() async throws {
+        let server = try await ServerHarness()
+        try await server.test { client in
+            let id = try await client.startRollout().decode(RolloutView.self).id
+            let response = try await client.post("/api/v1/rollouts/\(id)/pause", json: ManualActionRequest(step: 0))
+            #expect(response.status == .badRequest)
+            #expect(response.error?.code == "invalid-step")
+        }
+    }
+
     @Test func anUnknownRolloutIsNotFoundEverywhere() async throws {
         let server = try await ServerHarness()
         try await server.test { client in

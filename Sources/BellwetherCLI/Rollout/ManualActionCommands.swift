@@ -17,6 +17,9 @@ struct ManualActionArguments: ParsableArguments {
     @Option(help: "Why, for the audit log.")
     var reason: String?
 
+    @Option(help: "Act only while the rollout is at this step (counted from 1); otherwise exit 1 and change nothing. promote sends the step it reads first when this is left out.")
+    var step: Int?
+
     @OptionGroup var options: ClientOptions
 }
 
@@ -24,14 +27,25 @@ extension ManualActionCommand {
     static func manualConfiguration(_ abstract: String) -> CommandConfiguration {
         CommandConfiguration(
             commandName: action.rawValue, abstract: abstract,
-            discussion: "Recorded in the audit log with the reason. Exits 1 when the rollout's state does not allow it, saying what it allows."
+            discussion: """
+                Recorded in the audit log with the reason. Exits 1 when the rollout's state does not allow it, saying what it \
+                allows, or when --step names a step the rollout has left (409 stale-step: nothing changed).
+                """
         )
     }
 
     func run() async throws {
         let options = arguments.options
         let path = "api/v1/rollouts/\(arguments.id)/\(Self.action.rawValue)"
-        let rollout: RolloutView = try await options.withClient { try await $0.post(path, body: ManualActionRequest(reason: arguments.reason)) }
+        let rollout: RolloutView = try await options.withClient { client in
+            var step = arguments.step
+            // A promote moves the rollout on, so sending it twice would skip a step: pin it to
+            // the step it was meant for, as read now.
+            if step == nil, Self.action == .promote {
+                step = try await client.get("api/v1/rollouts/\(arguments.id)", as: RolloutView.self).state.step
+            }
+            return try await client.post(path, body: ManualActionRequest(reason: arguments.reason, step: step))
+        }
         switch options.output {
         case .table: Printer.line("\(rollout.id): \(rollout.state.description): \(rollout.reason)")
         case .json: try Printer.json(rollout)

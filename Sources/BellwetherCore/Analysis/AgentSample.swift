@@ -108,13 +108,21 @@ public struct HistogramCounts: Sendable, Hashable, Codable {
         )
     }
 
-    /// Observations above `bound`, which must be one of `bounds`.
-    public func countAbove(boundIndex: Int) -> Double {
-        counts[(boundIndex + 1)...].reduce(0, +)
-    }
-
-    /// Observations at or below `bounds[boundIndex]`.
-    public func countAtOrBelow(boundIndex: Int) -> Double {
-        counts[...boundIndex].reduce(0, +)
+    /// Observations above `value`, reading each bucket as spread evenly between its bounds (the
+    /// assumption `histogram_quantile` makes, and `quantile` here): a threshold between two bounds
+    /// takes its share of the bucket it falls in instead of being moved to a bound. Values in the
+    /// bucket above the last bound are all above any `value` up to that bound.
+    public func countAbove(_ value: Double) -> Double {
+        var above = 0.0
+        for (index, count) in counts.enumerated() where count > 0 {
+            let lower = index == 0 ? min(0, bounds.first ?? 0) : bounds[index - 1]
+            let upper = index < bounds.count ? bounds[index] : Double.infinity
+            if value <= lower {
+                above += count
+            } else if value < upper, upper.isFinite {
+                above += count * (upper - value) / (upper - lower)
+            }
+        }
+        return above
     }
 }

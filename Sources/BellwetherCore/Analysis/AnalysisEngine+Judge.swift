@@ -2,18 +2,34 @@ import Foundation
 
 extension AnalysisEngine {
     /// Threshold of a histogram check at this look: the baseline's quantile moved by the
-    /// tolerance, snapped outward to a bucket bound (conservative: the buckets cannot say more).
+    /// tolerance, itself, not the next bucket bound (on buckets 0.1/0.5/1 s a 25% tolerance on a
+    /// 0.4 s p99 would otherwise become 0.5 s, or 1 s, and let a 1.5× regression pass). It is
+    /// rounded outward to a 1% step, so the comparison is folded again only when the baseline's
+    /// quantile really moves. Nil when it falls beyond the buckets, where a share cannot be read.
     static func histogramThreshold(_ check: Check, quantile: Double) -> (HistogramCounts) -> HistogramThreshold? {
         { baseline in
-            guard let baselineQuantile = baseline.quantile(quantile) else { return nil }
+            guard let baselineQuantile = baseline.quantile(quantile), let first = baseline.bounds.first, let last = baseline.bounds.last else { return nil }
             let margin: Double = max(abs(baselineQuantile) * (check.tolerance.relative ?? 0), check.tolerance.absolute ?? 0)
             let above = check.worseWhen == .higher
-            let target: Double = above ? baselineQuantile + margin : baselineQuantile - margin
-            let index = above
-                ? baseline.bounds.firstIndex { $0 >= target - 1e-12 }
-                : baseline.bounds.lastIndex { $0 <= target + 1e-12 }
-            return index.map { HistogramThreshold(bounds: baseline.bounds, boundIndex: $0, above: above) }
+            let tolerated = above ? baselineQuantile + margin : baselineQuantile - margin
+            let target = roundedOutward(tolerated, up: above)
+            if above {
+                guard tolerated <= last else { return nil }
+                return HistogramThreshold(bounds: baseline.bounds, value: min(target, last), above: true)
+            }
+            let floor = min(0, first)
+            guard tolerated >= floor else { return nil }
+            return HistogramThreshold(bounds: baseline.bounds, value: max(target, floor), above: false)
         }
+    }
+
+    /// `value` moved outward (away from the baseline: up for `up`) to the next multiple of 1% on
+    /// a log scale; values at or below zero are kept as they are.
+    static func roundedOutward(_ value: Double, up: Bool) -> Double {
+        guard value > 0 else { return value }
+        let step = log(1.01)
+        let steps = log(value) / step
+        return exp((up ? (steps - 1e-9).rounded(.up) : (steps + 1e-9).rounded(.down)) * step)
     }
 
     /// One check's verdict on the comparison folded so far, and its log e-value.
@@ -43,6 +59,10 @@ extension AnalysisEngine {
         } else {
             canarySummary = summary(folded.canaryAgents)
             baselineSummary = summary(folded.baselineAgents)
+            switch check.kind {
+            case .ratio, .spans: comparison.absoluteFloor = check.tolerance.absolute ?? Check.defaultAbsoluteFloor
+            case .rate, .histogram: break
+            }
         }
 
         let outcome = comparison.judge(
@@ -53,6 +73,7 @@ extension AnalysisEngine {
             historySpread: series.history.flatMap { history in
                 history.adjusts ? history.residualSpread(canary: folded.adjustedCanaryAgents, baseline: folded.adjustedBaselineAgents) : nil
             },
+            canaryAsReported: folded.canaryAgents.values.reduce(EventCounts(), +),
             elapsed: time - start
         )
         var result = verdict(check, time, outcome.verdict, canarySummary, baselineSummary, describe(check, outcome, canarySummary, baselineSummary, threshold: folded.threshold))

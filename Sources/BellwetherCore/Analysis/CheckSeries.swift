@@ -169,18 +169,19 @@ struct PooledHistograms: Sendable {
     }
 }
 
-/// The bucket bound a histogram check tests at: the share of canary observations beyond it is
-/// compared with the share the quantile allows.
+/// The value a histogram check tests at: the share of canary observations beyond it is
+/// compared with the share the quantile allows. Between bucket bounds, a bucket counts in
+/// proportion to the part of it beyond the value.
 struct HistogramThreshold: Sendable, Hashable {
     var bounds: [Double]
-    var boundIndex: Int
+    var value: Double
     var above: Bool
-    var value: Double { bounds[boundIndex] }
 
     /// Observations beyond the threshold over observations, for a histogram with these bounds.
     func counts(in histogram: HistogramCounts) -> EventCounts? {
         guard histogram.bounds == bounds else { return nil }
-        let beyond = above ? histogram.countAbove(boundIndex: boundIndex) : histogram.countAtOrBelow(boundIndex: boundIndex)
-        return EventCounts(events: beyond, exposure: histogram.counts.reduce(0, +))
+        let total = histogram.counts.reduce(0, +)
+        let beyondAbove = min(total, histogram.countAbove(value))
+        return EventCounts(events: above ? beyondAbove : total - beyondAbove, exposure: total)
     }
 }

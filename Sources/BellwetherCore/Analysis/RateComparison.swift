@@ -21,6 +21,10 @@ public struct RateComparison: Sendable {
     /// A pass needs the design-size regression rejected at this level: a canary that much worse
     /// passes a look with probability at most this.
     public var passLevel: Double
+    /// When set (failure ratios, where higher is worse), a canary whose own rate is confidently
+    /// below this passes too (`RateFloorTest`, at `passLevel`): what lets a healthy canary pass
+    /// when neither cohort fails at all, so that there is no ratio to bound.
+    public var absoluteFloor: Double?
 
     public init(direction: Direction, tolerance: Tolerance, alpha: Double, minAgents: Int, designFactor: Double = 2, computesBounds: Bool = true, passLevel: Double = 0.1) {
         self.passLevel = passLevel
@@ -66,6 +70,8 @@ public struct RateComparison: Sendable {
     ///     floor known from every agent's own past, so the spread the step's agents show is taken
     ///     at its estimate rather than at an upper confidence bound; without history the bound
     ///     guards against a few agents that happen to look alike.
+    ///   - canaryAsReported: the canary's events and exposure as the agents reported them, before
+    ///     any history weighting; the floor is about those. Nil: the sum of `canaryAgents`.
     ///   - elapsed: seconds of canary data so far, to turn exposure still needed into time.
     public func judge(
         test: SequentialRateRatioTest,
@@ -73,6 +79,7 @@ public struct RateComparison: Sendable {
         baselineAgents: [EventCounts],
         referenceRate: Double? = nil,
         historySpread: Double? = nil,
+        canaryAsReported: EventCounts? = nil,
         elapsed: Double
     ) -> Outcome {
         let canaryCount = canaryAgents.filter { $0.exposure > 0 }.count
@@ -131,6 +138,14 @@ public struct RateComparison: Sendable {
                 + (far.map { " (ratio \(direction == .higher ? "at most" : "at least") \(Self.format($0)) at \(Self.percent(alpha)) confidence)" } ?? "")
             return outcome
         }
+        if direction == .higher, referenceRate == nil, let absoluteFloor, absoluteFloor > 0 {
+            let reported = canaryAsReported ?? canary
+            if RateFloorTest.logEValue(events: reported.events, exposure: reported.exposure, floor: absoluteFloor) >= log(1 / passLevel) {
+                outcome.verdict = .pass
+                outcome.reason = "\(Int(reported.events)) in \(Int(reported.exposure)) rule out a rate above the \(Self.share(absoluteFloor)) floor"
+                return outcome
+            }
+        }
         outcome.needed = needed(canary: canary, baseline: baseline, separation: abs(logDesign - logTolerated), spread: spread, elapsed: elapsed, known: referenceRate != nil)
         outcome.reason = "not enough evidence yet"
         return outcome
@@ -152,6 +167,10 @@ public struct RateComparison: Sendable {
         let factor = max(0, poisson / allowed - 1)
         let seconds = elapsed > 0 && canary.exposure > 0 ? elapsed * factor : nil
         return EvidenceNeeded(canaryExposure: canary.exposure * factor, seconds: seconds)
+    }
+
+    static func share(_ rate: Double) -> String {
+        String(format: "%g%%", rate * 100)
     }
 
     static func percent(_ alpha: Double) -> String {

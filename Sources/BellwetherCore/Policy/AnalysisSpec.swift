@@ -62,6 +62,12 @@ public struct Check: Sendable, Hashable, Codable {
     /// a typical fleet (docs/decision-benchmark.md measures the whole operating characteristic).
     public static let defaultDesignFactor = 2.0
 
+    /// The failure rate below which a ratio or spans check passes whatever the baseline's (0.1%
+    /// of records or spans), unless `tolerance.absolute` gives one: a canary that confidently
+    /// fails less than that is acceptable, and with no failures on either side it is the only
+    /// way to pass, since there is no ratio to bound.
+    public static let defaultAbsoluteFloor = 0.001
+
     /// The design factor in effect.
     public var effectiveDesignFactor: Double { designFactor ?? Self.defaultDesignFactor }
 

@@ -7,6 +7,12 @@ public struct ReplayLineParser {
     private let bytes: UnsafeBufferPointer<UInt8>
     private var position = 0
     private let line: Int
+    /// How many objects and arrays enclose the current position.
+    private var depth = 0
+
+    /// The deepest nesting a line may have. Real lines nest three levels; skipping an unknown value
+    /// recurses once per level, so an unbounded `[[[[…` would exhaust the stack.
+    public static let maximumDepth = 32
 
     /// Parses `bytes` (one line, without its newline) as line number `line`.
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws(ReplayFormatError) -> ReplayObservation {
@@ -177,6 +183,8 @@ public struct ReplayLineParser {
 
     private mutating func object(_ body: (inout ReplayLineParser, String) throws(ReplayFormatError) -> Void) throws(ReplayFormatError) {
         try expect(UInt8(ascii: "{"), "an object")
+        try enter()
+        defer { depth -= 1 }
         skipWhitespace()
         if peek() == UInt8(ascii: "}") { position += 1; return }
         while true {
@@ -294,6 +302,8 @@ public struct ReplayLineParser {
             try object { (parser: inout ReplayLineParser, _: String) throws(ReplayFormatError) in try parser.skipValue() }
         case UInt8(ascii: "[")?:
             position += 1
+            try enter()
+            defer { depth -= 1 }
             skipWhitespace()
             if peek() == UInt8(ascii: "]") { position += 1; return }
             while true {
@@ -320,6 +330,13 @@ public struct ReplayLineParser {
     }
 
     // MARK: Bytes
+
+    private mutating func enter() throws(ReplayFormatError) {
+        depth += 1
+        guard depth <= Self.maximumDepth else {
+            throw failure("values nest deeper than \(Self.maximumDepth) levels")
+        }
+    }
 
     private func peek() -> UInt8? {
         position < bytes.count ? bytes[position] : nil

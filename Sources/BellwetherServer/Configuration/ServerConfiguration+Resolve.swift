@@ -54,5 +54,11 @@ extension ServerConfiguration {
             }
             telemetryRetentionSeconds = seconds
         }
+        if let idle = settings.idleTimeout {
+            guard let seconds = DurationParser.seconds(idle), seconds >= 1 else {
+                throw ConfigurationError("--idle-timeout '\(idle)' is not a duration of at least 1s: \(DurationParser.hint) (default: 30s)")
+            }
+            connectionIdleTimeout = .milliseconds(Int64((seconds * 1_000).rounded()))
+        }
     }
 }

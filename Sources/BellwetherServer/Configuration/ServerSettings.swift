@@ -26,6 +26,8 @@ public struct ServerSettings: Sendable, Hashable {
     public var deployAttempts: Int?
     /// How long observations are kept, a duration such as `6h`.
     public var telemetryRetention: String?
+    /// How long a connection may sit idle, or half-sent, before it is closed, such as `30s`.
+    public var idleTimeout: String?
 
     public init(
         database: String? = nil, listen: String? = nil, otlpListen: String? = nil, adminToken: String? = nil,
@@ -55,7 +57,7 @@ public struct ServerSettings: Sendable, Hashable {
     /// The keys a `--config` file may hold, each named as its flag is, in camel case.
     static let fileKeys = [
         "db", "listen", "otlpListen", "adminToken", "agentToken", "heartbeatSeconds", "silentAfter", "otlpAgentFallback",
-        "telemetryRetention", "deployCommand", "deployConcurrency", "deployTimeout", "deployBackoff", "deployAttempts",
+        "telemetryRetention", "idleTimeout", "deployCommand", "deployConcurrency", "deployTimeout", "deployBackoff", "deployAttempts",
     ] + PrometheusSourceSettings.fileKeys
 
     /// Reads a `--config` file: a YAML mapping of `fileKeys`. `path` only labels the errors.
@@ -86,6 +88,7 @@ public struct ServerSettings: Sendable, Hashable {
             case "silentAfter": settings.silentAfter = value
             case "otlpAgentFallback": settings.otlpAgentFallback = value
             case "telemetryRetention": settings.telemetryRetention = value
+            case "idleTimeout": settings.idleTimeout = value
             case "deployCommand": settings.deployCommand = value
             case "deployTimeout": settings.deployTimeout = value
             case "deployBackoff": settings.deployBackoff = value
@@ -121,6 +124,7 @@ public struct ServerSettings: Sendable, Hashable {
             telemetryRetention: telemetryRetention ?? fallback.telemetryRetention
         )
         merged.prometheus = prometheus.over(fallback.prometheus)
+        merged.idleTimeout = idleTimeout ?? fallback.idleTimeout
         merged.deployCommand = deployCommand ?? fallback.deployCommand
         merged.deployConcurrency = deployConcurrency ?? fallback.deployConcurrency
         merged.deployTimeout = deployTimeout ?? fallback.deployTimeout

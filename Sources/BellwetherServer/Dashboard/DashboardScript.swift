@@ -169,18 +169,33 @@ enum DashboardScript {
     replace("actions", ...buttons, reason, result);
   }
 
+  // One request at a time, pinned to the step on screen: a double click or a promote racing the
+  // controller's own is refused by the server (409 stale-step) instead of skipping a step.
+  let acting = false;
+
   async function act(action, reason, result) {
-    if ((action === "abort" || action === "rollback") && !confirm(`${action} ${rollout.id}?`)) return;
+    if (acting) return;
+    const step = rollout.state.step;
+    const where = step ? ` at step ${step}` : "";
+    if ((action === "abort" || action === "rollback" || action === "promote") && !confirm(`${action} ${rollout.id}${where}?`)) return;
+    acting = true;
+    const buttons = Array.from(document.querySelectorAll("#actions button"));
+    buttons.forEach((button) => { button.disabled = true; });
     result.textContent = `${action}…`;
     try {
       const headers = { "Content-Type": "application/json", Accept: "application/json" };
       if (csrf) headers["X-CSRF-Token"] = csrf;
-      const body = JSON.stringify(reason ? { reason } : {});
-      const answer = await api(`/api/v1/rollouts/${encodeURIComponent(rollout.id)}/${action}`, { method: "POST", headers, body });
+      const payload = {};
+      if (reason) payload.reason = reason;
+      if (step) payload.step = step;
+      const answer = await api(`/api/v1/rollouts/${encodeURIComponent(rollout.id)}/${action}`, { method: "POST", headers, body: JSON.stringify(payload) });
       result.textContent = `${action}: now ${answer.state.description}`;
-      scheduleRefresh();
     } catch (error) {
       result.textContent = `${action} refused: ${error.message}`;
+      buttons.forEach((button) => { button.disabled = !allowed(button.id.replace("action-", "")); });
+    } finally {
+      acting = false;
+      scheduleRefresh();
     }
   }
 

@@ -58,15 +58,26 @@ struct RolloutCommands: Sendable {
     }
 
     /// Applies an operator's command. A transition recorded concurrently by the control loop
-    /// makes the store refuse ours as stale; the command is then judged again on the new state.
-    func apply(_ action: ManualAction, to id: String, reason: String?) async throws -> Rollout {
+    /// makes the store refuse ours as stale; the command is then judged again on the new state,
+    /// and refused when `step` (1-based) says the operator acted on a step the rollout has left.
+    func apply(_ action: ManualAction, to id: String, reason: String?, atStep step: Int? = nil) async throws -> Rollout {
         if let reason, reason.count > Self.maxReasonLength {
             throw APIError.badRequest("\"reason\" is longer than \(Self.maxReasonLength) characters", code: "invalid-reason")
+        }
+        if let step, step < 1 {
+            throw APIError.badRequest("\"step\" counts from 1, found \(step)", code: "invalid-step")
         }
         let event = RolloutEvent.manual(action, actor: Self.actor, reason: reason)
         var attempts = 0
         while true {
             let rollout = try store.rollout(id: id)
+            if let step, rollout.state.step.map({ $0 + 1 }) != step {
+                throw APIError.conflict(
+                    "\(action.rawValue) was for step \(step), but the rollout is now \(rollout.state): nothing changed; "
+                        + "look at it again and act on what it is now",
+                    code: "stale-step"
+                )
+            }
             let transition = try RolloutStateMachine(steps: rollout.policy.steps).apply(event, to: rollout.state)
             do {
                 let updated = try store.recordTransition(rolloutID: id, transition, actor: Self.actor, at: components.now())

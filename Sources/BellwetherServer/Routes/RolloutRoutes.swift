@@ -29,7 +29,7 @@ enum RolloutRoutes {
             guard let action = endpoint.manualAction else { continue }
             routes.on(endpoint) { request, context in
                 let body = try await request.decodeJSON(ManualActionRequest.self, limit: limit, whenEmpty: ManualActionRequest())
-                let rollout = try await commands.apply(action, to: try request.rolloutID(context), reason: body.reason)
+                let rollout = try await commands.apply(action, to: try request.rolloutID(context), reason: body.reason, atStep: body.step)
                 return JSONResponse(RolloutView(rollout))
             }
         }

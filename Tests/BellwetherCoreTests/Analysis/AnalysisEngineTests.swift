@@ -81,6 +81,35 @@ import Testing
         #expect(Self.verdicts(outputs).last?.verdict == .pass)
     }
 
+    /// The common case: nothing fails on either side, so there is no ratio to bound. The canary's
+    /// own rate is confidently under the 0.1% floor after ~4,400 records, and it promotes when
+    /// the bake ends instead of halting inconclusive.
+    @Test func aFleetWhereNothingFailsPassesOnTheAbsoluteFloor() throws {
+        let outputs = Self.run(seconds: 600, canaryRate: 0, baselineRate: 0)
+        let decision = try #require(Self.decision(outputs))
+        #expect(decision.decision == .promote)
+        let last = try #require(Self.verdicts(outputs).last)
+        #expect(last.verdict == .pass)
+        #expect(last.detail.contains("rule out a rate above the 0.1% floor"), "\(last.detail)")
+    }
+
+    /// The floor only lets through what is under it: a canary failing 0.5% of records beside a
+    /// baseline that fails none is never passed by it.
+    @Test func aCanaryFailingAboveTheFloorBesideAFlawlessBaselineIsNotPromoted() throws {
+        let outputs = Self.run(seconds: 600, canaryRate: 0.003, baselineRate: 0)
+        let decision = try #require(Self.decision(outputs))
+        #expect(decision.decision == .rollback)
+        #expect(!Self.verdicts(outputs).contains { $0.verdict == .pass })
+    }
+
+    /// A policy's own absolute tolerance is the floor: at 1% the same canary passes.
+    @Test func anAbsoluteToleranceIsTheFloor() throws {
+        var policy = Self.policy()
+        policy.analysis.checks[0].tolerance = Tolerance(relative: 0.1, absolute: 0.01)
+        let outputs = Self.run(policy: policy, seconds: 600, canaryRate: 0.003, baselineRate: 0)
+        #expect(Self.decision(outputs)?.decision == .promote)
+    }
+
     /// A canary 25% worse than its baseline, beyond the 10% tolerance but short of proof: the
     /// default design size (2 × 1.1 = 2.2×) is ruled out, so it promotes; a check that must keep
     /// regressions of 1.2 × 1.1 = 1.32× from promoting cannot rule that out and halts instead.
