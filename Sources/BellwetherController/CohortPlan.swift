@@ -7,14 +7,18 @@ import Foundation
 ///
 /// Selected agents are the known agents the policy's selector matches. Those that are silent
 /// (no heartbeat for `silentAfter`) take no part in cohorts or counts, and their assignment is left
-/// as it is, so an agent that drops out for a while comes back to what it was told.
+/// as it is, so an agent that drops out for a while comes back to what it was told — except an
+/// agent told to run the target version: a canary agent that goes silent stays in the canary, as
+/// the version's casualty rather than a vacancy for a fresh agent to fill, and counts against
+/// convergence (`canaryLoss`) until it reports the target version again.
 struct CohortPlan: Sendable {
     let rollout: Rollout
     /// Every selected agent, silent or not, by id.
     let selected: [String: KnownAgent]
     /// Selected agents that reported recently.
     let reporting: [String: KnownAgent]
-    /// The canary and baseline of `step`, drawn from the reporting agents.
+    /// The canary and baseline of `step`, drawn from the reporting agents and the silent ones
+    /// told to run the target version.
     let split: CohortSplit
     let step: Int?
 
@@ -29,9 +33,10 @@ struct CohortPlan: Sendable {
             split = CohortSplit()
             return
         }
+        let silentOnTarget = rollout.dryRun ? [] : selected.filter { $0.desiredVersion == rollout.targetVersion && $0.isSilent(at: now, after: silentAfter) }
         let assigner = CohortAssigner(rolloutID: rollout.id, stratifyBy: rollout.policy.stratifyBy)
         split = assigner.split(
-            agents: reporting.map { CohortMember(id: $0.id, labels: $0.agent.labels) },
+            agents: (reporting + silentOnTarget).map { CohortMember(id: $0.id, labels: $0.agent.labels) },
             percent: rollout.policy.steps[step].percent
         )
     }
@@ -48,6 +53,20 @@ struct CohortPlan: Sendable {
     var hasConverged: Bool {
         let assigned = split.canary.count
         return assigned > 0 && Double(convergedCanary) >= rollout.policy.convergence.minFraction * Double(assigned) - 1e-9
+    }
+
+    /// How much more of the canary than of the rest of the fleet went silent during the step that
+    /// began at `stepStart`: nil while the canary is still converged (at least
+    /// `convergence.minFraction` of it reports the target version), else the canary's share of
+    /// silent agents and the share of the other selected agents that reported during the step and
+    /// have fallen silent since. A stall that silences everyone (a network partition, a paused
+    /// simulator) silences both alike; a version that crashes its agents silences the canary.
+    func canaryLoss(stepStart: Date, now: Date, silentAfter: TimeInterval) -> (canary: Double, others: Double)? {
+        guard !rollout.dryRun, !hasConverged, !split.canary.isEmpty else { return nil }
+        let lost = split.canary.count { reporting[$0] == nil }
+        let others = selected.values.filter { !split.canary.contains($0.id) && $0.agent.lastSeen >= stepStart }
+        let othersLost = others.count { $0.isSilent(at: now, after: silentAfter) }
+        return (Double(lost) / Double(split.canary.count), others.isEmpty ? 0 : Double(othersLost) / Double(others.count))
     }
 
     /// Which side of the comparison each canary and baseline agent is on.

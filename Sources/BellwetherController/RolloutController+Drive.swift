@@ -47,6 +47,11 @@ extension RolloutController {
     /// version that cannot even install must not promote). A dry run asks nobody to change, so its
     /// canary has converged from the start.
     ///
+    /// Once converged, a canary that loses agents (silent, or back on another version) beyond what
+    /// the rest of the fleet lost over the step, by more than `1 − convergence.minFraction`, is
+    /// `canaryLost` with `convergence.onFail`: the survivors of a version that kills its agents
+    /// must not be judged as if they were the canary.
+    ///
     /// Then the bake: steps before the last are judged canary against baseline at each boundary;
     /// the last step (everyone on the target version, nobody left to compare with) completes on
     /// convergence, or, when the policy gives it a bake, once that has elapsed since convergence.
@@ -63,6 +68,10 @@ extension RolloutController {
             let convergence = rollout.policy.convergence
             guard now.timeIntervalSince(window.start) >= convergence.timeoutSeconds else { return nil }
             return .convergenceFailed(step: step, converged: plan.convergedCanary, assigned: plan.split.canary.count, action: convergence.onFail)
+        }
+        if window.convergedAt != nil, let loss = plan.canaryLoss(stepStart: window.start, now: now, silentAfter: configuration.silentAfter),
+           loss.canary > loss.others + (1 - rollout.policy.convergence.minFraction) {
+            return .canaryLost(step: step, reporting: plan.convergedCanary, assigned: plan.split.canary.count, action: rollout.policy.convergence.onFail)
         }
         guard !isLast else {
             guard let bake = rollout.policy.steps[step].bakeSeconds else { return nil }

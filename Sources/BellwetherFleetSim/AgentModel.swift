@@ -15,7 +15,8 @@ public struct AgentModel: Sendable {
     public private(set) var startTime: Double
     /// How far the simulation has run.
     public private(set) var time: Double
-    /// False between a crash and the restart: a dead process neither heartbeats nor exports.
+    /// False between a crash and the restart (for good, once a deadly version killed it): a dead
+    /// process neither heartbeats nor exports.
     public private(set) var isRunning = true
     public private(set) var records: UInt64 = 0
     public private(set) var failures: UInt64 = 0
@@ -141,11 +142,23 @@ public struct AgentModel: Sendable {
     }
 
     private mutating func scheduleCrash() {
-        if case .crashLoop(let uptime, _) = settings.behaviour(of: version) {
+        switch settings.behaviour(of: version) {
+        case .crashLoop(let uptime, _):
             nextCrash = time + uptime * (0.5 + random.openUnit())
-        } else {
+        case .dies(let share, let after) where isAmongTheDying(share: share):
+            nextCrash = time + after * (0.5 + random.openUnit())
+        default:
             nextCrash = nil
         }
+    }
+
+    /// Whether this agent is one of the `share` a deadly version kills: by its id alone, so the
+    /// same agents die in every run of a seed.
+    private func isAmongTheDying(share: Double) -> Bool {
+        var hash = StableHash()
+        hash.combine("dies")
+        hash.combine(profile.id)
+        return hash.unitInterval < share
     }
 
     // MARK: - Work
@@ -161,7 +174,7 @@ public struct AgentModel: Sendable {
         switch behaviour {
         case .throughputDrop(let factor): rate *= factor
         case .latencyRegression(let factor): latencyMedian *= factor
-        case .healthy, .silentKiller, .crashLoop: break
+        case .healthy, .silentKiller, .crashLoop, .dies: break
         }
         let count = random.poisson(mean: rate * seconds)
         guard count > 0 else { return }

@@ -6,6 +6,7 @@ public enum FleetScenario: String, Sendable, Hashable, CaseIterable {
     case latency
     case throughput
     case crashLoop = "crash-loop"
+    case agentCrash = "agent-crash"
 
     /// The behaviour of the version under test.
     public var behaviour: VersionBehaviour {
@@ -15,6 +16,7 @@ public enum FleetScenario: String, Sendable, Hashable, CaseIterable {
         case .latency: .latencyRegression(factor: 2.5)
         case .throughput: .throughputDrop(factor: 0.4)
         case .crashLoop: .crashLoop(uptime: 20, downtime: 30)
+        case .agentCrash: .dies(share: 0.5, after: 60)
         }
     }
 
@@ -30,6 +32,7 @@ public enum FleetScenario: String, Sendable, Hashable, CaseIterable {
         case .latency: "the new version processes each record 2.5 times slower"
         case .throughput: "the new version gets through 60% fewer records"
         case .crashLoop: "the new version crashes 10 to 30 seconds after it starts, and is restarted half a minute later"
+        case .agentCrash: "the new version kills half of the agents that install it within two minutes, for good; the survivors are healthy"
         }
     }
 }

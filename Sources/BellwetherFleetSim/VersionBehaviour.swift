@@ -14,4 +14,8 @@ public enum VersionBehaviour: Sendable, Hashable {
     /// The process runs about `uptime` seconds, dies, and is restarted `downtime` seconds later,
     /// so its counters start again from zero with a new start time each time.
     case crashLoop(uptime: Double, downtime: Double)
+    /// A `share` of the agents that install it (chosen by their id) die for good about `after`
+    /// seconds later: no restart, no heartbeat, no telemetry. Judged on the survivors alone, such
+    /// a version would look healthy.
+    case dies(share: Double, after: Double)
 }

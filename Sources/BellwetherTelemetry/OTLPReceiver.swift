@@ -16,6 +16,8 @@ public final class OTLPReceiver: Sendable {
         public var forgetAgentsAfterSeconds: Double = 3600
         /// What may be in flight at once before requests are refused with 429.
         public var admission = OTLPAdmission.Budget()
+        /// Agents, series per agent and name lengths the metric totals may hold.
+        public var limits = SeriesLimits()
 
         public init() {}
     }
@@ -41,10 +43,10 @@ public final class OTLPReceiver: Sendable {
         self.settings = settings
         decoder = OTLPPayloadDecoder(limit: settings.bodyLimit)
         admission = OTLPAdmission(budget: settings.admission)
-        metrics = Mutex(MetricAccumulator(attribution: settings.attribution))
-        spans = Mutex(SpanAccumulator(
-            attribution: settings.attribution, exemplarsPerSpanName: settings.exemplarsPerSpanName
-        ))
+        metrics = Mutex(MetricAccumulator(attribution: settings.attribution, limits: settings.limits))
+        var spanAccumulator = SpanAccumulator(attribution: settings.attribution, exemplarsPerSpanName: settings.exemplarsPerSpanName)
+        spanAccumulator.limits = settings.limits
+        spans = Mutex(spanAccumulator)
     }
 
     /// The checks whose data the receiver separates (filters, `failedWhen` conditions) from now

@@ -72,7 +72,7 @@ import Testing
         #expect(first == second)
     }
 
-    @Test(arguments: [FleetScenario.latency, .throughput, .crashLoop])
+    @Test(arguments: [FleetScenario.latency, .throughput, .crashLoop, .agentCrash])
     func aFaultyVersionIsStoppedAtTheFirstStep(_ scenario: FleetScenario) async throws {
         let (outcome, _) = try await demo(scenario)
         #expect(outcome.unmet == nil, "\(outcome.report)")

@@ -95,6 +95,29 @@ import Testing
         #expect(try harness.desiredVersions().values.count { $0 == F.target } == 4)
     }
 
+    @Test func aVersionThatKillsSomeOfItsAgentsAfterTheyConvergeHaltsAndIsNeverPromoted() async throws {
+        // Given a target version that kills every agent of two regions three reports after it installs
+        var fleet = TestFleet()
+        fleet.crashingVersion = F.target
+        fleet.crashingAgents = Set(fleet.ids.filter { $0.hasPrefix("eu-") || $0.hasPrefix("us-") })
+        var harness = try ControllerHarness(fleet: fleet)
+        try harness.start()
+
+        // When the controller runs until the rollout halts, and then a while longer
+        let halted = try await harness.run(until: { $0.phase == .halted }, limit: 900)
+        try await harness.run(for: 600)
+
+        // Then the canary converged, lost its agents in those regions, and the step halted on that,
+        // never promoting and never drafting healthy agents in to replace the dead ones
+        #expect(halted == .halted(step: 0))
+        #expect(try harness.store.rollout(id: "r1").state == .halted(step: 0))
+        #expect(try harness.auditKinds() == ["created", "start", "agents-converged", "canary-lost"])
+        let lost = try #require(try harness.store.events(rolloutID: "r1").last)
+        #expect(lost.event == .canaryLost(step: 0, reporting: 2, assigned: 4, action: .halt))
+        #expect(lost.reason.hasPrefix("only 2 of 4 canary agents of step 1 (10%, cohort canary) still report the target version; the others went silent"), "\(lost.reason)")
+        #expect(try harness.desiredVersions().values.count { $0 == F.target } == 4, "the dead agents were not replaced")
+    }
+
     @Test func aVersionThatDoesNotInstallFailsConvergenceAndHalts() async throws {
         // Given agents that never install what they are assigned
         var fleet = TestFleet()

@@ -29,6 +29,8 @@ private let allEvents: [RolloutEvent] =
             .agentsConverged(step: step),
             .convergenceFailed(step: step, converged: 7, assigned: 10, action: .halt),
             .convergenceFailed(step: step, converged: 7, assigned: 10, action: .rollback),
+            .canaryLost(step: step, reporting: 5, assigned: 10, action: .halt),
+            .canaryLost(step: step, reporting: 5, assigned: 10, action: .rollback),
         ] as [RolloutEvent]
     }
     + FailureAction.allCases.flatMap { action in
@@ -59,6 +61,8 @@ private let table: [String: [Rule]] = [
     "agents-converged":            [refused,            .to(.completedIfLastElseSame), .to(.sameState),           refused],
     "convergence-failed/halt":     [refused,            .to(.haltedAtK),               .to(.sameState),           refused],
     "convergence-failed/rollback": [refused,            .to(.rollingBack),             .to(.rollingBack),         refused],
+    "canary-lost/halt":            [refused,            .to(.haltedAtK),               .to(.sameState),           refused],
+    "canary-lost/rollback":        [refused,            .to(.rollingBack),             .to(.rollingBack),         refused],
     "check-failed/halt":           [refused,            .to(.haltedAtK),               .to(.sameState),           refused],
     "check-failed/rollback":       [refused,            .to(.rollingBack),             .to(.rollingBack),         refused],
     "no-data/halt":                [refused,            .to(.haltedAtK),               .to(.sameState),           refused],
@@ -73,7 +77,7 @@ private let table: [String: [Rule]] = [
 
 private func row(_ event: RolloutEvent) -> String {
     switch event {
-    case .convergenceFailed(_, _, _, let action), .checkFailed(_, let action, _), .noData(let action, _):
+    case .convergenceFailed(_, _, _, let action), .canaryLost(_, _, _, let action), .checkFailed(_, let action, _), .noData(let action, _):
         "\(event.kind)/\(action.rawValue)"
     default:
         event.kind

@@ -128,6 +128,24 @@ import Testing
         #expect(silentReports >= 8, "a dead process exports nothing")
     }
 
+    @Test func aDeadlyVersionKillsItsShareOfAgentsForGoodAndSparesTheRest() throws {
+        let settings = SimulationSettings(behaviours: ["2.4.0": .dies(share: 0.5, after: 60)])
+        var dead = 0
+        for profile in AgentProfile.fleet(count: 40, seed: 3) {
+            var model = AgentModel(profile: profile, settings: settings, startTime: Self.start, seed: 1)
+            model.desire("2.4.0", at: Self.start)
+            model.advance(to: Self.start + 60)
+            #expect(model.version == "2.4.0")
+            model.advance(to: Self.start + 1_000)
+            if !model.isRunning {
+                dead += 1
+                #expect(model.restartTime == nil, "a dead agent never comes back")
+                #expect(model.report(at: Self.start + 1_010) == nil, "and exports nothing")
+            }
+        }
+        #expect((12...28).contains(dead), "about half of 40: \(dead)")
+    }
+
     @Test func fleetsSpreadTrafficOverAnOrderOfMagnitudeAndSpecialSharesDiffer() {
         let fleet = AgentProfile.fleet(count: 200, seed: 1)
         let rates = fleet.map(\.recordsPerSecond)

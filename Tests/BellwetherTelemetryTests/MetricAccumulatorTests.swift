@@ -161,10 +161,17 @@ import Testing
         #expect(summary.problems.count == 3)
     }
 
-    @Test mutating func aRejectionNamesItsMetricButAHugeNameIsCutShort() {
-        let name = String(repeating: "m", count: 10_000)
+    @Test mutating func aRejectionNamesItsMetricButALongNameIsCutShort() {
+        let name = String(repeating: "m", count: 250)
         let (_, summary) = accumulator.ingest(OTLP.metrics(agent: "a1", [OTLP.sum(name, [OTLP.point(-1, at: 10)])]), at: 100)
         #expect(summary.problems.first?.count == 201)
+    }
+
+    @Test mutating func aHugeNameIsRejectedWithoutRepeatingIt() {
+        let name = String(repeating: "m", count: 10_000)
+        let (_, summary) = accumulator.ingest(OTLP.metrics(agent: "a1", [OTLP.sum(name, [OTLP.point(1, at: 10)])]), at: 100)
+        #expect(summary.rejected == 1)
+        #expect(summary.problems == ["a metric name is longer than 255 bytes"])
     }
 
     @Test mutating func cumulativeHistogramsAreReportedAsExported() {

@@ -4,7 +4,8 @@ import BellwetherFleetSim
 
 /// Whether the controller decided as a scenario deserves: a healthy version reaches every agent;
 /// a faulty one is stopped before it reaches everyone, halted or rolled back (as the failing
-/// check's `onFail` says) by a check of the kind that watches what it breaks. The demo's exit status.
+/// check's `onFail` says) by a check of the kind that watches what it breaks — or, for a version
+/// that kills its agents, by the canary it lost. The demo's exit status.
 struct DemoExpectation {
     let scenario: FleetScenario
     let policy: Policy
@@ -20,7 +21,7 @@ struct DemoExpectation {
     /// The kinds of check (`ratio`, `spans`, `histogram`, `rate`) that should catch the version.
     var catchingKinds: Set<String> {
         switch scenario {
-        case .healthy: []
+        case .healthy, .agentCrash: []
         case .silentKiller: ["ratio", "spans"]
         case .latency: ["histogram"]
         case .throughput, .crashLoop: ["rate"]
@@ -57,6 +58,8 @@ struct DemoExpectation {
             }
             return nil
         case .noData? where acceptsNoData:
+            return nil
+        case .canaryLost? where scenario == .agentCrash:
             return nil
         default:
             return "the rollout was stopped, but not by a failed check: \(stop.reason)"

@@ -11,6 +11,10 @@ public enum RolloutEvent: Sendable, Hashable, Codable {
     case agentsConverged(step: Int)
     /// Too few agents of step `step` reported the target version within the deadline.
     case convergenceFailed(step: Int, converged: Int, assigned: Int, action: FailureAction)
+    /// After the canary of step `step` converged, too few of its agents still report the target
+    /// version, and it lost more of them than the rest of the fleet did over the step: a version
+    /// that crashes its agents, judged on the survivors alone, would look healthy.
+    case canaryLost(step: Int, reporting: Int, assigned: Int, action: FailureAction)
     /// Every agent of the canary cohort reports the stable version again.
     case rollbackConverged
     /// An operator's command, with who did it and why.
@@ -25,6 +29,7 @@ public enum RolloutEvent: Sendable, Hashable, Codable {
         case .noData: "no-data"
         case .agentsConverged: "agents-converged"
         case .convergenceFailed: "convergence-failed"
+        case .canaryLost: "canary-lost"
         case .rollbackConverged: "rollback-converged"
         case .manual(let action, _, _): action.rawValue
         }
@@ -34,7 +39,7 @@ public enum RolloutEvent: Sendable, Hashable, Codable {
     /// it lets the state machine refuse an event that arrives after its step has changed.
     public var step: Int? {
         switch self {
-        case .stepBaked(let step), .agentsConverged(let step), .convergenceFailed(let step, _, _, _): step
+        case .stepBaked(let step), .agentsConverged(let step), .convergenceFailed(let step, _, _, _), .canaryLost(let step, _, _, _): step
         case .start, .checkFailed, .noData, .rollbackConverged, .manual: nil
         }
     }

@@ -40,7 +40,7 @@
 /// rollingBack    rollbackConverged → rolledBack; abort → aborted
 /// terminal       nothing
 /// ```
-/// A failure is `checkFailed`, `noData` or `convergenceFailed(k)`.
+/// A failure is `checkFailed`, `noData`, `convergenceFailed(k)` or `canaryLost(k)`.
 public struct RolloutStateMachine: Sendable, Hashable {
     public let steps: [RolloutStep]
 
@@ -83,6 +83,9 @@ private struct TransitionRequest {
             return try agentsConverged()
         case .convergenceFailed(let step, let converged, let assigned, let action):
             let cause = "only \(converged) of \(assigned) agents of \(label(step)) converged on the target version"
+            return try failure(action, cause)
+        case .canaryLost(let step, let reporting, let assigned, let action):
+            let cause = "only \(reporting) of \(assigned) canary agents of \(label(step)) still report the target version; the others went silent after receiving it"
             return try failure(action, cause)
         case .checkFailed(let check, let action, let evidence):
             return try failure(action, "check \(check) failed: \(evidence)")

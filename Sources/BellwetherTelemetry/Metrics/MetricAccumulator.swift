@@ -23,13 +23,15 @@ import BellwetherCore
 public struct MetricAccumulator: Sendable {
     public var attribution: AgentAttribution
     public var checks = TelemetryChecks()
+    public var limits: SeriesLimits
     private var counters = SeriesTotals<Double>()
     private var histograms = SeriesTotals<HistogramCounts>()
     /// When each agent last sent a point, by the receiver's clock: who may be forgotten.
     private var lastSeen: [String: Double] = [:]
 
-    public init(attribution: AgentAttribution = AgentAttribution()) {
+    public init(attribution: AgentAttribution = AgentAttribution(), limits: SeriesLimits = SeriesLimits()) {
         self.attribution = attribution
+        self.limits = limits
     }
 
     /// The observations `request` makes, one per agent, stamped `time` (when it was received: the
@@ -41,6 +43,13 @@ public struct MetricAccumulator: Sendable {
         for resourceMetrics in request.resourceMetrics {
             guard let identity = attribution.identity(of: resourceMetrics.resource) else {
                 summary.unattributed += resourceMetrics.scopeMetrics.reduce(0) { $0 + $1.metrics.reduce(0) { $0 + $1.pointCount } }
+                continue
+            }
+            if lastSeen[identity.agent] == nil, lastSeen.count >= limits.agents {
+                summary.reject(
+                    "the receiver holds its limit of \(limits.agents) agents; agent \(identity.agent) is refused until others fall silent",
+                    count: resourceMetrics.scopeMetrics.reduce(0) { $0 + $1.metrics.reduce(0) { $0 + $1.pointCount } }
+                )
                 continue
             }
             lastSeen[identity.agent] = time
@@ -85,6 +94,11 @@ public struct MetricAccumulator: Sendable {
     /// Agents whose series the accumulator holds.
     public var agentCount: Int { lastSeen.count }
 
+    /// How many series `agent` may still add, counters and histograms together.
+    private func seriesLeft(agent: String) -> Int {
+        limits.seriesPerAgent - counters.seriesCount(agent: agent) - histograms.seriesCount(agent: agent)
+    }
+
     /// What one request changed for one agent.
     private struct AgentTouch {
         var version: String?
@@ -93,6 +107,10 @@ public struct MetricAccumulator: Sendable {
     }
 
     private mutating func ingest(_ metric: OTLPMetric, agent: String, touch: inout AgentTouch, summary: inout IngestSummary) {
+        guard metric.name.utf8.count <= limits.nameBytes else {
+            summary.reject("a metric name is longer than \(limits.nameBytes) bytes", count: metric.pointCount)
+            return
+        }
         switch metric.data {
         case .sum(let sum) where sum.isMonotonic:
             guard let cumulative = sum.aggregationTemporality.isCumulative else {
@@ -101,6 +119,7 @@ public struct MetricAccumulator: Sendable {
             }
             counters.add(
                 sum.dataPoints, metric: metric.name, agent: agent, cumulative: cumulative, filters: checks.metricFilters[metric.name] ?? [],
+                seriesLimit: seriesLeft(agent: agent),
                 value: { point in point.number.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } },
                 problem: "a monotonic sum must be a finite number ≥ 0", summary: &summary, changed: &touch.counters
             )
@@ -111,7 +130,7 @@ public struct MetricAccumulator: Sendable {
             }
             histograms.add(
                 histogram.dataPoints, metric: metric.name, agent: agent, cumulative: cumulative,
-                filters: checks.metricFilters[metric.name] ?? [], value: \.counts,
+                filters: checks.metricFilters[metric.name] ?? [], seriesLimit: seriesLeft(agent: agent), value: \.counts,
                 problem: "bucket_counts must have one more entry than increasing, finite explicit_bounds",
                 summary: &summary, changed: &touch.histograms
             )

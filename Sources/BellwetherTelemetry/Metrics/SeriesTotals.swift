@@ -14,6 +14,8 @@ struct SeriesTotals<Value: CumulativeValue>: Sendable {
     private struct AgentSeries: Sendable {
         /// Each metric's series, by their attributes.
         var series: [String: [SeriesAttributes: Last]] = [:]
+        /// How many series `series` holds in all.
+        var seriesCount = 0
         /// Totals by metric name, and by `Check.metricKey` for filtered ones.
         var totals: [String: Value] = [:]
     }
@@ -27,16 +29,21 @@ struct SeriesTotals<Value: CumulativeValue>: Sendable {
 
     var isEmpty: Bool { agents.isEmpty }
 
+    func seriesCount(agent: String) -> Int {
+        agents[agent]?.seriesCount ?? 0
+    }
+
     func total(agent: String, metric: String) -> Value? {
         agents[agent]?.totals[metric]
     }
 
     /// Adds the points of one metric to `agent`'s total, and those a filter selects to the
-    /// filter's total; `value` reads a point, nil when invalid (rejected with `problem`). Inserts
+    /// filter's total; `value` reads a point, nil when invalid (rejected with `problem`). A point
+    /// of a series not yet held is rejected once `seriesLimit` new series have been added. Inserts
     /// the names of the totals that changed into `changed`.
     mutating func add<Point: SeriesPoint>(
         _ points: [Point], metric: String, agent: String, cumulative: Bool, filters: [TelemetryChecks.MetricFilter],
-        value: (Point) -> Value?, problem: String, summary: inout IngestSummary, changed: inout Set<String>
+        seriesLimit: Int = .max, value: (Point) -> Value?, problem: String, summary: inout IngestSummary, changed: inout Set<String>
     ) {
         var owner = agents.removeValue(forKey: agent) ?? AgentSeries()
         var series = owner.series.removeValue(forKey: metric) ?? [:]
@@ -44,7 +51,10 @@ struct SeriesTotals<Value: CumulativeValue>: Sendable {
         var filtered = filters.map { owner.totals.removeValue(forKey: $0.key) }
         var added = false
         var filterAdded = [Bool](repeating: false, count: filters.count)
+        var newSeries = 0
+        let held = series.count
         defer {
+            owner.seriesCount += series.count - held
             if let total { owner.totals[metric] = total }
             for (filter, total) in zip(filters, filtered) { if let total { owner.totals[filter.key] = total } }
             if !series.isEmpty { owner.series[metric] = series }
@@ -59,7 +69,15 @@ struct SeriesTotals<Value: CumulativeValue>: Sendable {
                 summary.reject("\(metric): \(problem)")
                 continue
             }
-            guard let increase = Self.increase(&series, SeriesAttributes(point.attributes), point: point, value: value, cumulative: cumulative) else {
+            let key = SeriesAttributes(point.attributes)
+            if series[key] == nil {
+                guard newSeries < seriesLimit else {
+                    summary.reject("agent \(agent) holds its limit of series; a new series of \(metric) is refused")
+                    continue
+                }
+                newSeries += 1
+            }
+            guard let increase = Self.increase(&series, key, point: point, value: value, cumulative: cumulative) else {
                 summary.ignored += 1
                 continue
             }

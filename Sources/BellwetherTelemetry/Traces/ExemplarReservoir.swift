@@ -1,8 +1,9 @@
 import BellwetherCore
 
-/// The latest failing spans per agent and span name, at most `capacity` each: recent evidence is
-/// what an operator looking at a rollout wants, and the bound keeps a failing fleet from growing
-/// the controller's memory.
+/// The latest failing spans per agent and span name, at most `capacity` each and for at most
+/// `namesPerAgent` names of each agent: recent evidence is what an operator looking at a rollout
+/// wants, and the bounds keep a failing fleet, or one agent inventing span names, from growing the
+/// controller's memory. Spans of names past the bound are counted but not kept as exemplars.
 public struct ExemplarReservoir: Sendable {
     private struct Key: Hashable, Sendable {
         var agent: String
@@ -16,15 +17,22 @@ public struct ExemplarReservoir: Sendable {
     }
 
     public let capacity: Int
+    public let namesPerAgent: Int
     private var rings: [Key: Ring] = [:]
+    private var names: [String: Int] = [:]
 
-    public init(capacity: Int = 20) {
+    public init(capacity: Int = 20, namesPerAgent: Int = 64) {
         precondition(capacity > 0, "an exemplar reservoir must keep at least one exemplar")
         self.capacity = capacity
+        self.namesPerAgent = namesPerAgent
     }
 
     mutating func add(_ exemplar: FailingSpanExemplar) {
         let key = Key(agent: exemplar.agent, name: exemplar.name)
+        if rings[key] == nil {
+            guard names[exemplar.agent, default: 0] < namesPerAgent else { return }
+            names[exemplar.agent, default: 0] += 1
+        }
         var ring = rings.removeValue(forKey: key) ?? Ring()
         if ring.items.count < capacity {
             ring.items.append(exemplar)
@@ -39,6 +47,7 @@ public struct ExemplarReservoir: Sendable {
     mutating func remove(agents: Set<String>) {
         guard !agents.isEmpty else { return }
         rings = rings.filter { !agents.contains($0.key.agent) }
+        for agent in agents { names[agent] = nil }
     }
 
     /// Agents with exemplars kept.

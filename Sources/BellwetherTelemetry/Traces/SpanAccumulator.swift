@@ -13,6 +13,8 @@ public struct SpanAccumulator: Sendable {
     public var attribution: AgentAttribution
     public var classifier: SpanClassifier
     public var checks: TelemetryChecks
+    /// Agents held, span names one agent may send in one request, and their length.
+    public var limits = SeriesLimits()
     public private(set) var reservoir: ExemplarReservoir
     /// When each agent with exemplars last sent a span: who may be forgotten.
     private var lastSeen: [String: Double] = [:]
@@ -48,6 +50,13 @@ public struct SpanAccumulator: Sendable {
                 summary.unattributed += resourceSpans.scopeSpans.reduce(0) { $0 + $1.spans.count }
                 continue
             }
+            if lastSeen[identity.agent] == nil, lastSeen.count >= limits.agents {
+                summary.reject(
+                    "the receiver holds its limit of \(limits.agents) agents; agent \(identity.agent) is refused until others fall silent",
+                    count: resourceSpans.scopeSpans.reduce(0) { $0 + $1.spans.count }
+                )
+                continue
+            }
             lastSeen[identity.agent] = time
             counts.update(identity.agent, initial: AgentSpans()) { agent in
                 agent.version = identity.version ?? agent.version
@@ -79,6 +88,14 @@ public struct SpanAccumulator: Sendable {
               span.traceID.contains(where: { $0 != 0 }), span.spanID.contains(where: { $0 != 0 })
         else {
             summary.reject("a span's trace_id must be 16 bytes and its span_id 8 bytes, not all zero")
+            return
+        }
+        guard span.name.utf8.count <= limits.nameBytes else {
+            summary.reject("a span name is longer than \(limits.nameBytes) bytes")
+            return
+        }
+        guard spans[span.name] != nil || spans.count < limits.seriesPerAgent else {
+            summary.reject("agent \(identity.agent) sent more than \(limits.seriesPerAgent) span names in one request")
             return
         }
         summary.accepted += 1

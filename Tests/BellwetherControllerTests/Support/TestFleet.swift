@@ -29,6 +29,12 @@ struct TestFleet {
     var installsAssignments = true
     /// Whether agents export telemetry at all (false: a broken pipeline).
     var exportsTelemetry = true
+    /// Agents that die for good (no heartbeat, no telemetry) after `reportsBeforeCrash` reports on
+    /// `crashingVersion`: a version that kills some of the agents it reaches.
+    var crashingAgents: Set<String> = []
+    var crashingVersion: String?
+    var reportsBeforeCrash = 3
+    private var reportsOnCrashingVersion: [String: Int] = [:]
     private var random: SplitMix64
 
     /// `perRegion` agents in each of `regions`, all on `version`, all selected by `role: collector`.
@@ -57,13 +63,23 @@ struct TestFleet {
             members[index].records = 0
             members[index].failures = 0
         }
+        var alive: [Int] = []
+        for index in members.indices {
+            let member = members[index]
+            if crashingAgents.contains(member.id), member.version == crashingVersion {
+                let reports = reportsOnCrashingVersion[member.id, default: 0]
+                guard reports < reportsBeforeCrash else { continue }
+                reportsOnCrashingVersion[member.id] = reports + 1
+            }
+            alive.append(index)
+        }
         try store.recordHeartbeats(
-            members.map { AgentHeartbeat(id: $0.id, version: $0.version, labels: $0.labels) },
+            alive.map { AgentHeartbeat(id: members[$0].id, version: members[$0].version, labels: members[$0].labels) },
             at: time
         )
         guard exportsTelemetry else { return }
         var observations: [AgentObservation] = []
-        for index in members.indices {
+        for index in alive {
             let ratio = (failureRatio[members[index].version] ?? baseFailureRatio) * (agentFactor[members[index].id] ?? 1)
             members[index].records += Double(recordsPerReport)
             members[index].failures += Double((0..<recordsPerReport).count { _ in Double.random(in: 0..<1, using: &random) < ratio })

@@ -1,0 +1,16 @@
+/// How much one exporter can make the receiver hold: agents, series per agent, and the length
+/// of a metric name. Each series is a few hundred bytes of memory for as long as its agent
+/// reports; without a bound, one exporter that puts a request id in an attribute would grow the
+/// controller until it dies. Points past a limit are rejected and reported to the exporter in
+/// `partial_success` (and counted as rejected in `/metrics`); what the receiver already holds
+/// goes on counting.
+public struct SeriesLimits: Sendable, Hashable {
+    /// Agents held at once; an agent silent for `forgetAgentsAfterSeconds` frees its place.
+    public var agents = 200_000
+    /// Series (a metric with one set of attributes) held for one agent.
+    public var seriesPerAgent = 2_000
+    /// Bytes of a metric name.
+    public var nameBytes = 255
+
+    public init() {}
+}

@@ -1,0 +1,102 @@
+import BellwetherCore
+import BellwetherTelemetry
+import Testing
+
+/// One exporter cannot make the receiver hold without bound: points past a limit are rejected
+/// with a reason for `partial_success`, and what is already held goes on counting.
+@Suite struct SeriesLimitsTests {
+    static let records = "agent.data.records_processed_total"
+
+    static func limited(agents: Int = 10, series: Int = 3, nameBytes: Int = 40) -> MetricAccumulator {
+        var limits = SeriesLimits()
+        limits.agents = agents
+        limits.seriesPerAgent = series
+        limits.nameBytes = nameBytes
+        return MetricAccumulator(limits: limits)
+    }
+
+    @Test func anAgentPastItsSeriesLimitHasItsNewSeriesRejectedAndItsOldOnesStillCount() {
+        var accumulator = Self.limited(series: 3)
+        let requestIDs = (0..<10).map { OTLP.point(1, at: 1, attributes: [OTLP.attribute("request.id", "r\($0)")]) }
+        let (first, summary) = accumulator.ingest(OTLP.metrics(agent: "a1", [OTLP.sum(Self.records, requestIDs)]), at: 100)
+        #expect(summary.accepted == 3)
+        #expect(summary.rejected == 7)
+        #expect(summary.message(unit: "data points", attribution: AgentAttribution()).contains("agent a1 holds its limit of series"))
+        #expect(first.first?.counters[Self.records] == 3)
+
+        let later = (0..<3).map { OTLP.point(5, at: 2, attributes: [OTLP.attribute("request.id", "r\($0)")]) }
+        let (second, again) = accumulator.ingest(OTLP.metrics(agent: "a1", [OTLP.sum(Self.records, later)]), at: 110)
+        #expect(again.rejected == 0)
+        #expect(second.first?.counters[Self.records] == 15, "the three series held went on counting")
+    }
+
+    @Test func theLimitCountsCountersAndHistogramsTogetherPerAgent() {
+        var accumulator = Self.limited(series: 2)
+        let request = OTLP.metrics(agent: "a1", [
+            OTLP.sum(Self.records, [OTLP.point(1, at: 1)]),
+            OTLP.sum("other_total", [OTLP.point(1, at: 1)]),
+            OTLP.sum("third_total", [OTLP.point(1, at: 1)]),
+        ])
+        #expect(accumulator.ingest(request, at: 100).summary.rejected == 1)
+        let otherAgent = OTLP.metrics(agent: "a2", [OTLP.sum(Self.records, [OTLP.point(1, at: 1)])])
+        #expect(accumulator.ingest(otherAgent, at: 100).summary.rejected == 0, "the limit is per agent")
+    }
+
+    @Test func agentsPastTheAgentLimitAreRefusedUntilOthersAreForgotten() {
+        var accumulator = Self.limited(agents: 2)
+        for agent in ["a1", "a2"] {
+            #expect(accumulator.ingest(OTLP.metrics(agent: agent, [OTLP.sum(Self.records, [OTLP.point(1, at: 1)])]), at: 100).summary.rejected == 0)
+        }
+        let third = OTLP.metrics(agent: "a3", [OTLP.sum(Self.records, [OTLP.point(1, at: 1)])])
+        let (observations, summary) = accumulator.ingest(third, at: 100)
+        #expect(observations.isEmpty)
+        #expect(summary.rejected == 1)
+        #expect(summary.message(unit: "data points", attribution: AgentAttribution()).contains("limit of 2 agents"))
+        accumulator.forget(silentSince: 200)
+        #expect(accumulator.ingest(third, at: 300).summary.rejected == 0, "forgotten agents free their places")
+    }
+
+    @Test func aMetricNameLongerThanTheLimitIsRejected() {
+        var accumulator = Self.limited(nameBytes: 40)
+        let (observations, summary) = accumulator.ingest(OTLP.metrics(agent: "a1", [OTLP.sum(String(repeating: "x", count: 41), [OTLP.point(1, at: 1)])]), at: 100)
+        #expect(observations.isEmpty)
+        #expect(summary.rejected == 1)
+    }
+}
+
+/// The same bounds on traces: agents, span names per agent and request, name length, and the
+/// names whose failing spans are kept as exemplars.
+@Suite struct SpanLimitsTests {
+    static func limited(agents: Int = 10, names: Int = 3) -> SpanAccumulator {
+        var accumulator = SpanAccumulator()
+        accumulator.limits.agents = agents
+        accumulator.limits.seriesPerAgent = names
+        return accumulator
+    }
+
+    @Test func spanNamesPastTheLimitInOneRequestAreRejectedAndTheOthersCount() {
+        var accumulator = Self.limited(names: 3)
+        let spans = (0..<5).map { OTLP.span("name-\($0)", number: UInt8($0 + 1)) } + [OTLP.span("name-0", number: 9)]
+        let (observations, summary, _) = accumulator.ingest(OTLP.traces(agent: "a1", spans), at: 100)
+        #expect(summary.accepted == 4)
+        #expect(summary.rejected == 2)
+        #expect(observations.first?.spans["name-0"]?.total == 2)
+        #expect(observations.first?.spans.count == 3)
+    }
+
+    @Test func agentsPastTheLimitAndOverlongNamesAreRejected() {
+        var accumulator = Self.limited(agents: 1)
+        #expect(accumulator.ingest(OTLP.traces(agent: "a1", [OTLP.span()]), at: 100).summary.rejected == 0)
+        #expect(accumulator.ingest(OTLP.traces(agent: "a2", [OTLP.span()]), at: 100).summary.rejected == 1)
+        #expect(accumulator.ingest(OTLP.traces(agent: "a1", [OTLP.span(String(repeating: "n", count: 300))]), at: 100).summary.rejected == 1)
+    }
+
+    @Test func exemplarsAreKeptForAtMostSixtyFourNamesOfOneAgent() {
+        var accumulator = SpanAccumulator()
+        let failing = (0..<100).map { OTLP.span("name-\($0)", number: UInt8($0 + 1), error: true) }
+        _ = accumulator.ingest(OTLP.traces(agent: "a1", failing), at: 100)
+        let kept = (0..<100).filter { !accumulator.reservoir.exemplars(agent: "a1", name: "name-\($0)").isEmpty }
+        #expect(kept.count == 64)
+        #expect(accumulator.reservoir.agentCount == 1)
+    }
+}
