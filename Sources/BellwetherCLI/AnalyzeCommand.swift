@@ -25,8 +25,17 @@ struct AnalyzeCommand: ParsableCommand {
     @Option(help: "The policy step (1-based) whose bake time applies.")
     var step: Int = 1
 
+    @Option(help: ArgumentHelp(
+        "When the step began, in seconds since the Unix epoch: earlier lines are the agents' history on the stable version (each agent is compared with itself, as live), and the analysis starts here.",
+        valueName: "time"
+    ))
+    var stepStart: Double?
+
     func validate() throws {
         guard step >= 1 else { throw ValidationError("--step counts from 1") }
+        if let stepStart, !(stepStart.isFinite && stepStart >= 0) {
+            throw ValidationError("--step-start takes seconds since the Unix epoch, such as 1764000000")
+        }
     }
 
     func run() throws {
@@ -39,7 +48,7 @@ struct AnalyzeCommand: ParsableCommand {
         // valid: an invalid stream prints nothing but its error.
         var output = ""
         do {
-            var replay = ReplayAnalysis(policy: policy, step: step - 1)
+            var replay = ReplayAnalysis(policy: policy, step: step - 1, stepStart: stepStart)
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             var encodingError: (any Error)?

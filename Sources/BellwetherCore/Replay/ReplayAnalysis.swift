@@ -10,16 +10,27 @@ public struct ReplayAnalysis: Sendable {
 
     private let policy: Policy
     private let step: Int
+    private let stepStart: Double?
     private var engine: AnalysisEngine?
     private var normalizer = CumulativeNormalizer()
     private var evaluated = 0
     private var lastTime: Double?
     public private(set) var decision: StepDecision?
+    /// Before `stepStart`: each agent's increases on the stable version within the policy's
+    /// history window, as the controller reads them from its store (`StepAnalysis.history`).
+    private var historyNormalizer = CumulativeNormalizer(firstValue: .reference)
+    private var history: [String: AgentSample] = [:]
 
-    /// - Parameter step: 0-based index of the policy step whose bake time applies.
-    public init(policy: Policy, step: Int) {
+    /// - Parameters:
+    ///   - step: 0-based index of the policy step whose bake time applies.
+    ///   - stepStart: when the step began (seconds since the Unix epoch). Lines before it are the
+    ///     agents' history on the stable version — each agent is then compared with itself, as
+    ///     live — and set where their counters stand when the step begins; the analysis and its
+    ///     intervals start there. Nil: the step begins with the first line, with no history.
+    public init(policy: Policy, step: Int, stepStart: Double? = nil) {
         self.policy = policy
         self.step = step
+        self.stepStart = stepStart
     }
 
     /// Feeds one observation (line number `line`, for errors) and returns whatever evaluations
@@ -30,7 +41,11 @@ public struct ReplayAnalysis: Sendable {
         }
         lastTime = observation.time
         guard decision == nil else { return [] }
-        if engine == nil { engine = AnalysisEngine(policy: policy, step: step, start: observation.time) }
+        if let stepStart, observation.time < stepStart {
+            recordHistory(observation, before: stepStart)
+            return []
+        }
+        if engine == nil { startEngine(at: stepStart ?? observation.time) }
         // Every boundary strictly before this observation has all its data now.
         let outputs = evaluate(through: observation.time, inclusive: false)
         guard decision == nil else { return outputs }
@@ -41,6 +56,32 @@ public struct ReplayAnalysis: Sendable {
         // Mutate in place: a copy would duplicate every check's series on each line.
         engine?.ingest(sample)
         return outputs
+    }
+
+    /// A line before the step: it sets where the agent's counters stand when the step begins, and
+    /// within the history window adds to the agent's history.
+    private mutating func recordHistory(_ observation: ReplayObservation, before start: Double) {
+        _ = normalizer.sample(
+            agent: observation.agent, cohort: observation.cohort, time: observation.time,
+            counters: observation.counters, spans: observation.spans, histograms: observation.histograms
+        )
+        guard observation.time >= start - policy.analysis.historyWindow else { return }
+        let sample = historyNormalizer.sample(
+            agent: observation.agent, cohort: observation.cohort, time: observation.time,
+            counters: observation.counters, spans: observation.spans, histograms: [:]
+        )
+        // An agent's first line in the window only sets where its counters stand.
+        guard sample.coveredSeconds != nil else { return }
+        history[sample.agent] = history[sample.agent].map { $0.adding(sample) } ?? sample
+    }
+
+    /// The engine, given the whole history before its first look, as the controller gives it.
+    private mutating func startEngine(at start: Double) {
+        var started = AnalysisEngine(policy: policy, step: step, start: start)
+        for agent in history.keys.sorted() {
+            if let sample = history[agent] { started.ingestHistory(sample) }
+        }
+        engine = started
     }
 
     /// Ends the stream: evaluates the boundaries the last observation reached and, if nothing
