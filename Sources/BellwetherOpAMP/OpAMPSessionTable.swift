@@ -35,6 +35,13 @@ public struct OpAMPSessionTable: Sendable {
             lastHeard[uid] = nil
             return OpAMPReception(instanceUID: uid, reportFullState: false, disconnected: true, heartbeat: nil)
         }
+        if sessions[uid] == nil, sessions.count >= settings.maxSessions {
+            nextSweep = -Double.infinity
+            evictIdle(at: time)
+            guard sessions.count < settings.maxSessions else {
+                return OpAMPReception(instanceUID: uid, reportFullState: false, disconnected: false, heartbeat: nil, refused: true)
+            }
+        }
         var session = sessions[uid] ?? OpAMPSession(instanceUID: uid)
         let reportFullState = session.receive(message)
         sessions[uid] = session
@@ -77,4 +84,6 @@ public struct OpAMPReception: Sendable, Hashable {
     public var reportFullState: Bool
     public var disconnected: Bool
     public var heartbeat: AgentHeartbeat?
+    /// The table holds `maxSessions` and none is idle: the instance is not taken in.
+    public var refused = false
 }

@@ -10,6 +10,9 @@ public struct OpAMPSettings: Sendable, Hashable {
     /// A session not heard from for this long is forgotten (an agent that crashed never says
     /// goodbye); heard from again, it is asked for its full state like any stranger.
     public var sessionIdleSeconds: Double = 3_600
+    /// Sessions held at once. A new instance past it first sweeps out idle sessions; if none
+    /// is idle it is refused (Unavailable, retry later) and the sessions held go on.
+    public var maxSessions = 200_000
 
     public init() {}
 }

@@ -172,6 +172,25 @@ import Testing
         #expect(table.receive(at: 6_701, Self.message(sequence: 2, version: nil)).reportFullState, "a stranger again")
     }
 
+    @Test func aNewInstancePastTheSessionLimitIsRefusedUntilAnIdleOneIsSweptOut() {
+        var settings = OpAMPSettings()
+        settings.maxSessions = 2
+        var table = OpAMPSessionTable(settings: settings)
+        func instance(_ byte: UInt8) -> OpAMPAgentToServer {
+            Self.message(sequence: 0) { $0.instanceUid = Data(repeating: byte, count: 16) }
+        }
+        #expect(!table.receive(instance(1), at: 0).refused)
+        #expect(!table.receive(instance(2), at: 100).refused)
+        let third = table.receive(instance(3), at: 200)
+        #expect(third.refused)
+        #expect(third.heartbeat == nil)
+        #expect(table.count == 2)
+        #expect(!table.receive(instance(1), at: 300).refused, "a session held goes on")
+        // Past the idle period of instance 2 (3,600 s), its place is free at once, without waiting for a sweep.
+        #expect(!table.receive(instance(3), at: 3_750).refused)
+        #expect(table.session(Data(repeating: 2, count: 16)) == nil)
+    }
+
     @Test func sha256MatchesTheStandardVectors() {
         func hex(_ text: String) -> String { SHA256.digest(Array(text.utf8)).map { String(format: "%02x", $0) }.joined() }
         #expect(hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")

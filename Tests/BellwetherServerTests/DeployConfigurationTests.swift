@@ -57,7 +57,7 @@ import Testing
         components.newRolloutID = { _ in "wired-1" }
         try await components.fleet.load()
         for index in 0..<20 {
-            _ = await components.fleet.heartbeat(AgentHeartbeat(id: "a\(index)", version: "1.0.0", labels: ["role": "collector"]), at: clock.now)
+            _ = try await components.fleet.heartbeat(AgentHeartbeat(id: "a\(index)", version: "1.0.0", labels: ["role": "collector"]), at: clock.now)
         }
         try await components.fleet.flush()
         let rolloutID = try await Application(router: buildRouter(configuration: configuration, components: components)).test(.router) { client in

@@ -1,3 +1,4 @@
+import BellwetherAPI
 import BellwetherServer
 import Foundation
 import HummingbirdTesting
@@ -40,5 +41,19 @@ import Testing
             #expect(small.status.code / 100 == 2, "\(small.text)")
         }
         #expect(try server.store.observations(from: 0, through: .infinity).count == 1)
+    }
+
+    @Test func heartbeatsUnderNewIdsPastTheFleetLimitAreA503AndKnownAgentsGoOn() async throws {
+        let server = try await ServerHarness { $0.limits.fleetAgents = 2 }
+        try await server.test { client in
+            _ = try await client.heartbeat("a1")
+            _ = try await client.heartbeat("a2")
+            let third = try await client.post("/api/v1/agents/heartbeat", .agent, json: HeartbeatRequest(id: "a3", version: "2.3.1"))
+            #expect(third.status == .serviceUnavailable)
+            #expect(third.error?.code == "full")
+            #expect(third.error?.message.contains("limit of 2 agents") == true, "\(third.text)")
+            #expect(try await client.heartbeat("a1").desiredVersion == "2.3.1", "a known agent goes on")
+        }
+        #expect(await server.fleet.snapshot().count == 2)
     }
 }

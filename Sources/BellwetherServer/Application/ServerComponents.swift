@@ -37,7 +37,7 @@ public struct ServerComponents: Sendable {
 
     public init(configuration: ServerConfiguration, store: BellwetherStore) {
         self.store = store
-        fleet = FleetRegistry(store: store, batchSize: configuration.heartbeatBatchSize)
+        fleet = FleetRegistry(store: store, batchSize: configuration.heartbeatBatchSize, maxAgents: configuration.limits.fleetAgents)
         bell = EventBell()
         otlp = OTLPReceiver(settings: configuration.otlp)
         opamp = OpAMPSessions(settings: configuration.opamp)

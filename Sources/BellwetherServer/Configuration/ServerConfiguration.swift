@@ -122,6 +122,9 @@ public struct RequestLimits: Sendable, Hashable {
     /// (a body without a declared length counts at its endpoint's limit): past either, 429 with
     /// `Retry-After`. OTLP has a budget of its own (`otlp.admission`), charged inflated bytes.
     public var intake = OTLPAdmission.Budget(maxRequests: 512, maxBytes: 64 << 20)
+    /// Agents the fleet registry takes heartbeats from (JSON and OpAMP); a new agent past it is
+    /// refused with 503 `full` while known agents go on.
+    public var fleetAgents = 200_000
 
     public init() {}
 }

@@ -14,6 +14,10 @@ import Logging
 public actor FleetRegistry {
     private let store: BellwetherStore
     private let batchSize: Int
+    /// The most agents the registry takes heartbeats from: past it a new agent id is refused
+    /// (agents already known go on), so heartbeats under invented ids cannot grow the controller
+    /// and its database without bound.
+    public let maxAgents: Int
     private let logger: Logger
     private var members: [String: FleetMember] = [:]
     private var unwritten: [String: PendingHeartbeat] = [:]
@@ -21,9 +25,10 @@ public actor FleetRegistry {
     /// True once the agents the database knows have been read: until then the fleet is partial.
     public private(set) var isLoaded = false
 
-    public init(store: BellwetherStore, batchSize: Int = 1_000, logger: Logger = Logger(label: "bellwether.fleet")) {
+    public init(store: BellwetherStore, batchSize: Int = 1_000, maxAgents: Int = 200_000, logger: Logger = Logger(label: "bellwether.fleet")) {
         self.store = store
         self.batchSize = max(batchSize, 1)
+        self.maxAgents = max(maxAgents, 1)
         self.logger = logger
     }
 
@@ -47,9 +52,11 @@ public actor FleetRegistry {
     }
 
     /// Takes a heartbeat and returns the agent as it now stands. Writes only when a batch is full,
-    /// and then off the actor, so other agents' heartbeats are answered meanwhile.
-    public func heartbeat(_ heartbeat: AgentHeartbeat, at time: Date) async -> FleetMember {
+    /// and then off the actor, so other agents' heartbeats are answered meanwhile. Refuses an
+    /// agent it does not know once it holds `maxAgents`.
+    public func heartbeat(_ heartbeat: AgentHeartbeat, at time: Date) async throws(FleetFull) -> FleetMember {
         let previous = members[heartbeat.id]
+        if previous == nil, members.count >= maxAgents { throw FleetFull(limit: maxAgents) }
         var member = previous ?? FleetMember(agent: Agent(id: heartbeat.id, version: heartbeat.version, firstSeen: time, lastSeen: time))
         member.agent.version = heartbeat.version
         member.agent.labels = heartbeat.labels
@@ -123,6 +130,11 @@ public actor FleetRegistry {
     public func member(id: String) -> FleetMember? {
         members[id]
     }
+}
+
+/// A heartbeat from a new agent when the registry already holds its limit.
+public struct FleetFull: Error, Sendable, Hashable {
+    public var limit: Int
 }
 
 /// A heartbeat waiting for the next batch write, and whether it says more than "still here".

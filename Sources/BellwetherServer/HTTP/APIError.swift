@@ -49,6 +49,17 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         APIError(.contentTooLarge, code: "too-large", "the request body is larger than \(limit) bytes; send it in smaller batches")
     }
 
+    /// The fleet registry or the OpAMP session table holds its limit: a new agent waits until
+    /// silent ones are forgotten, or until the operator raises the limit.
+    static func full(_ what: String, limit: Int, setting: String) -> APIError {
+        var error = APIError(
+            .serviceUnavailable, code: "full",
+            "the controller holds its limit of \(limit) \(what) and takes no new one (\(setting)); known agents go on"
+        )
+        error.retryAfterSeconds = 60
+        return error
+    }
+
     static func overloaded(retryAfterSeconds: Int) -> APIError {
         var error = APIError(
             .tooManyRequests, code: "overloaded",

@@ -15,7 +15,12 @@ enum AgentRoutes {
         )
         routes.on(.heartbeat) { request, _ in
             let heartbeat = try await request.decodeJSON(HeartbeatRequest.self, limit: limits.jsonBytes).validated()
-            let member = await components.fleet.heartbeat(heartbeat, at: components.now())
+            let member: FleetMember
+            do throws(FleetFull) {
+                member = try await components.fleet.heartbeat(heartbeat, at: components.now())
+            } catch {
+                throw APIError.full("agents", limit: error.limit, setting: "limits.fleetAgents")
+            }
             components.metrics.heartbeatReceived()
             let assignment = member.assignment
             return JSONResponse(HeartbeatReply(

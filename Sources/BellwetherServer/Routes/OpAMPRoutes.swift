@@ -21,6 +21,9 @@ enum OpAMPRoutes {
             let sessions = components.opamp
             let now = components.now()
             let reception = await sessions.receive(message, at: now)
+            guard !reception.refused else {
+                throw APIError.full("OpAMP sessions", limit: configuration.opamp.maxSessions, setting: "opamp.maxSessions")
+            }
             var assignment: AgentAssignment?
             if let heartbeat = reception.heartbeat {
                 // The same bounds as a JSON heartbeat: one agent cannot bloat the shared registry.
@@ -31,7 +34,11 @@ enum OpAMPRoutes {
                 } catch {
                     throw OpAMPRequestError.malformedMessage("its agent description cannot join the fleet: \(error.message)")
                 }
-                assignment = await components.fleet.heartbeat(checked, at: now).assignment
+                do throws(FleetFull) {
+                    assignment = try await components.fleet.heartbeat(checked, at: now).assignment
+                } catch {
+                    throw APIError.full("agents", limit: error.limit, setting: "limits.fleetAgents")
+                }
             }
             return OpAMPResponse(message: await sessions.answer(reception, assignment: assignment))
         }
