@@ -47,8 +47,8 @@ extension RolloutController {
     /// version that cannot even install must not promote). A dry run asks nobody to change, so its
     /// canary has converged from the start.
     ///
-    /// Once converged, a canary that loses agents (silent, or back on another version) beyond what
-    /// the rest of the fleet lost over the step, by more than `1 − convergence.minFraction`, is
+    /// Once converged, a canary that loses agents (they fall silent) beyond what the rest of the
+    /// fleet lost over the step, by more than `1 − convergence.minFraction`, is
     /// `canaryLost` with `convergence.onFail`: the survivors of a version that kills its agents
     /// must not be judged as if they were the canary.
     ///

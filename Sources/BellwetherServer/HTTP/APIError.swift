@@ -60,6 +60,11 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
         return error
     }
 
+    /// A heartbeat (JSON or OpAMP) from a new agent past the fleet registry's limit.
+    static func fleetFull(_ full: FleetFull) -> APIError {
+        .full("agents", limit: full.limit, setting: "limits.fleetAgents")
+    }
+
     static func overloaded(retryAfterSeconds: Int) -> APIError {
         var error = APIError(
             .tooManyRequests, code: "overloaded",

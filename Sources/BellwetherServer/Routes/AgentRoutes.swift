@@ -19,7 +19,7 @@ enum AgentRoutes {
             do throws(FleetFull) {
                 member = try await components.fleet.heartbeat(heartbeat, at: components.now())
             } catch {
-                throw APIError.full("agents", limit: error.limit, setting: "limits.fleetAgents")
+                throw APIError.fleetFull(error)
             }
             components.metrics.heartbeatReceived()
             let assignment = member.assignment

@@ -37,7 +37,7 @@ enum OpAMPRoutes {
                 do throws(FleetFull) {
                     assignment = try await components.fleet.heartbeat(checked, at: now).assignment
                 } catch {
-                    throw APIError.full("agents", limit: error.limit, setting: "limits.fleetAgents")
+                    throw APIError.fleetFull(error)
                 }
             }
             return OpAMPResponse(message: await sessions.answer(reception, assignment: assignment))
