@@ -28,6 +28,9 @@ struct DecisionsCommand: AsyncParsableCommand {
     @Option(help: "Only the scenarios whose name contains this text.")
     var only: String?
 
+    @Option(help: "Which scenarios: tuning (those the engine was tuned on), reporting (those it is judged on, never tuned on) or all.")
+    var set: ScenarioSet = .all
+
     @Option(help: "Seconds between two looks of every judge (the policy's analysis interval); 10 looks as often as the simulated agents report.")
     var interval: Double = JudgeCadence.standard.interval
 
@@ -47,7 +50,7 @@ struct DecisionsCommand: AsyncParsableCommand {
     func run() async throws {
         let count = streams ?? (quick ? 100 : 400)
         let calibrationCount = calibrationStreams ?? (quick ? 250 : 1_000)
-        let entries = ScenarioCatalog.all.filter { only.map($0.scenario.name.contains) ?? true }
+        let entries = ScenarioCatalog.all.filter { (only.map($0.scenario.name.contains) ?? true) && set.contains($0.scenario.name) }
         let cadence = JudgeCadence(interval: interval)
         print(DecisionReport.header(seed: seed, streams: count, calibrationStreams: calibrationCount, cadence: cadence, designFactor: designFactor))
         print(DecisionReport.scenarioTable(entries))

@@ -30,9 +30,25 @@ enum ScenarioCatalog {
     // A/A-tuned judges and Bellwether are compared on the same question at the same alpha.
     static let tenVersusFortyNoTolerance = FleetScenario(name: "aa-10v40-no-tolerance", canaryAgents: 10, baselineAgents: 40, tolerance: 0)
 
+    static let twentyVersusTwentyHeterogeneous = FleetScenario(
+        name: "aa-heterogeneous", canaryAgents: 20, baselineAgents: 20,
+        trafficSigma: heterogeneousTraffic, failureSigma: heterogeneousFailures
+    )
+    // Failure rates whose coefficient of variation is 0.5 (lognormal σ √ln 1.25) and 2 (√ln 5).
+    static let twentyVersusTwentyModerate = FleetScenario(name: "aa-20v20-moderate", canaryAgents: 20, baselineAgents: 20, failureSigma: 0.472)
+    static let twentyVersusTwentyVeryHeterogeneous = FleetScenario(name: "aa-20v20-cv2", canaryAgents: 20, baselineAgents: 20, failureSigma: 1.269)
+    static let threeVersusThirtyHeterogeneous = FleetScenario(
+        name: "aa-3v30-heterogeneous", canaryAgents: 3, baselineAgents: 30,
+        trafficSigma: heterogeneousTraffic, failureSigma: heterogeneousFailures
+    )
+    static let fourVersusSixtyHeterogeneousRestarts = FleetScenario(
+        name: "aa-4v60-heterogeneous-restarts", canaryAgents: 4, baselineAgents: 60,
+        trafficSigma: heterogeneousTraffic, failureSigma: heterogeneousFailures, restartsPerHour: 2
+    )
+
     static let all: [CatalogEntry] = [
         .aa(FleetScenario(name: "aa-identical", canaryAgents: 20, baselineAgents: 20, trafficSigma: 0, failureSigma: 0)),
-        .aa(FleetScenario(name: "aa-heterogeneous", canaryAgents: 20, baselineAgents: 20, trafficSigma: heterogeneousTraffic, failureSigma: heterogeneousFailures)),
+        .aa(twentyVersusTwentyHeterogeneous),
         .aa(FleetScenario(name: "aa-small-cohorts", canaryAgents: 3, baselineAgents: 3, trafficSigma: heterogeneousTraffic, failureSigma: heterogeneousFailures)),
         .aa(FleetScenario(name: "aa-unbalanced", canaryAgents: 4, baselineAgents: 60)),
         .aa(FleetScenario(name: "aa-restarts", canaryAgents: 20, baselineAgents: 20, restartsPerHour: 2)),
@@ -57,6 +73,25 @@ enum ScenarioCatalog {
         .aa(tenVersusFortyNoTolerance),
         .ab("ab-2x-no-tolerance", on: tenVersusFortyNoTolerance, effect: .multiply(factor: 2)),
         .ab("ab-1.5x-no-tolerance", on: tenVersusFortyNoTolerance, effect: .multiply(factor: 1.5)),
+        // The reporting set of engine v2 (issue 16's targets), appended so no older stream moved.
+        // The engine is never tuned on these: the scenarios above are the tuning set.
+        .aa(twentyVersusTwentyModerate),
+        .aa(twentyVersusTwentyVeryHeterogeneous),
+        .aa(threeVersusThirtyHeterogeneous),
+        .aa(fourVersusSixtyHeterogeneousRestarts),
+        .ab("ab-killer-20v20-heterogeneous", on: twentyVersusTwentyHeterogeneous, effect: .specialCase(shares: 0.005...0.05)),
+        .ab("ab-killer-20v20-moderate", on: twentyVersusTwentyModerate, effect: .specialCase(shares: 0.005...0.05)),
+        .ab("ab-killer-3v30-heterogeneous", on: threeVersusThirtyHeterogeneous, effect: .specialCase(shares: 0.005...0.05)),
+        .ab("ab-10x-20v20-heterogeneous", on: twentyVersusTwentyHeterogeneous, effect: .multiply(factor: 10)),
+        .ab("ab-1.5x-20v20-heterogeneous", on: twentyVersusTwentyHeterogeneous, effect: .multiply(factor: 1.5)),
+        .ab("ab-1.5x-20v20-moderate", on: twentyVersusTwentyModerate, effect: .multiply(factor: 1.5)),
+    ]
+
+    /// The names of the reporting set: what the engine's figures are judged on.
+    static let reportingSet: Set<String> = [
+        "aa-20v20-moderate", "aa-20v20-cv2", "aa-3v30-heterogeneous", "aa-4v60-heterogeneous-restarts",
+        "ab-killer-20v20-heterogeneous", "ab-killer-20v20-moderate", "ab-killer-3v30-heterogeneous",
+        "ab-10x-20v20-heterogeneous", "ab-1.5x-20v20-heterogeneous", "ab-1.5x-20v20-moderate",
     ]
 
     /// The place of the A/A scenario of `fleet` in the catalogue, which seeds its calibration

@@ -146,8 +146,15 @@ public struct RateComparison: Sendable {
                 return outcome
             }
         }
-        outcome.needed = needed(canary: canary, baseline: baseline, separation: abs(logDesign - logTolerated), spread: spread, elapsed: elapsed, known: referenceRate != nil)
-        outcome.reason = "not enough evidence yet"
+        outcome.needed = needed(canary: canary, baseline: baseline, separation: abs(logDesign - logTolerated), spread: spread, elapsed: elapsed, known: referenceRate != nil, history: historySpread != nil)
+        // Say which side the data lean to: a canary already beyond the tolerance is on its way
+        // to a rollback, and what blocks a pass is then beside the point.
+        if let estimate = test.pointEstimate, sign * (estimate - logTolerated) > 0 {
+            outcome.reason = "worse than the \(Self.format(outcome.toleratedRatio)) tolerated so far, not yet beyond doubt"
+            outcome.needed = nil
+        } else {
+            outcome.reason = "not enough evidence yet"
+        }
         return outcome
     }
 
@@ -156,12 +163,15 @@ public struct RateComparison: Sendable {
     /// plus the agent spread², must come down to d²/(2·log(1/(w·β))), w the mixture's weight on
     /// the alternative nearest d. The Poisson part shrinks as
     /// data accumulate; the agent spread does not, and when it alone is too wide no amount of
-    /// waiting will do.
-    func needed(canary: EventCounts, baseline: EventCounts, separation: Double, spread: Double, elapsed: Double, known: Bool) -> EvidenceNeeded {
+    /// waiting will do: the blocker says what would.
+    func needed(canary: EventCounts, baseline: EventCounts, separation: Double, spread: Double, elapsed: Double, known: Bool, history: Bool) -> EvidenceNeeded {
         let weight = SequentialRateRatioTest.weight(nearest: separation)
         let allowed = separation * separation / (2 * log(1 / (weight * passLevel))) - spread * spread
         guard allowed > 1e-6 else {
-            return EvidenceNeeded(blocker: "agents differ too much for a regression of design size to show; more canary agents are needed")
+            let remedy = history
+                ? "more canary agents would"
+                : "each agent's history on the stable version (let the controller watch the fleet before the step) or more canary agents would"
+            return EvidenceNeeded(blocker: "agents differ too much for a pass to come at any traffic; \(remedy)")
         }
         let poisson = 1 / max(canary.events, 0.5) + (known ? 0 : 1 / max(baseline.events, 0.5))
         let factor = max(0, poisson / allowed - 1)

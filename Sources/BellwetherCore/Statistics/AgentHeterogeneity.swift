@@ -9,10 +9,10 @@ import Foundation
 /// rates differ by a factor whose log has variance σ²·(Σw²_canary + Σw²_baseline), wᵢ being each
 /// agent's share of its cohort's exposure. That difference does not shrink as records accumulate;
 /// a test that ignores it rolls back healthy versions whenever the canary happens to hold busier
-/// or pickier agents. This type estimates σ² by the method of moments from the per-agent totals
-/// of both cohorts (each around its own cohort rate, so a real regression does not inflate it),
-/// and turns it into the spread of the agent-sampling factor that `SequentialRateRatioTest`
-/// integrates out. The estimate rests on the cohorts' *effective* numbers of agents (Kish:
+/// or pickier agents. This type estimates σ² by the method of moments from per-agent totals
+/// (each cohort around its own rate), from the baseline alone when a new version is compared
+/// (`init(estimatingFrom:canary:baseline:)`), and turns it into the spread of the agent-sampling
+/// factor that `SequentialRateRatioTest` integrates out. The estimate rests on the cohorts' *effective* numbers of agents (Kish:
 /// 1/Σw², so one agent carrying most of the traffic counts as about one), and an upper
 /// confidence bound of it is used, so a few agents that happen to look alike are not taken for a
 /// homogeneous fleet: with three agents a side the spread is wide; with sixty it is tight.
@@ -26,22 +26,42 @@ public struct AgentHeterogeneity: Sendable, Hashable {
     /// Σw² of each cohort: the reciprocal of its effective number of agents.
     public let canaryConcentration: Double
     public let baselineConcentration: Double
-    /// Degrees of freedom of the variance estimate: effective agents minus one, per cohort, summed.
+    /// Degrees of freedom of the variance estimate: effective agents minus one, per reference
+    /// cohort, summed.
     public let degreesOfFreedom: Double
 
-    /// - Parameters: per-agent totals (events, exposure) of each cohort since the step began.
+    /// σ² estimated from both cohorts: for data the new version cannot have touched (an agent
+    /// history before the step, or two cohorts on the same version).
+    ///
+    /// - Parameters: per-agent totals (events, exposure) of each cohort.
     public init(canary: [EventCounts], baseline: [EventCounts]) {
-        let cohorts = [canary, baseline].map { $0.filter { $0.exposure > 0 } }
-        var squaredResiduals = 0.0, poissonPart = 0.0, scale = 0.0
-        var concentrations: [Double] = []
-        for agents in cohorts {
+        self.init(estimatingFrom: [canary, baseline], canary: canary, baseline: baseline)
+    }
+
+    /// σ² estimated from the `reference` cohorts only, and turned into the spread of a
+    /// comparison between `canary` and `baseline`.
+    ///
+    /// A comparison of a new version must take its nuisance from data the new version cannot
+    /// touch: a regression whose size differs by agent (a bug that hits one kind of record, and
+    /// agents see different shares of that kind) makes the canary's agents differ more, and a
+    /// spread estimated from them would grow with the very regression it is meant to judge, until
+    /// the evidence saturates. Canary and baseline agents are assigned by hash, so under the null
+    /// the baseline's agents show the canary's spread too.
+    ///
+    /// - Parameters:
+    ///   - reference: the cohorts σ² is estimated from, each around its own pooled rate.
+    ///   - canary / baseline: the compared cohorts, whose concentrations (Σw²) scale σ² into the
+    ///     spread of their log ratio; an empty baseline is a known reference with no agent draw.
+    public init(estimatingFrom reference: [[EventCounts]], canary: [EventCounts], baseline: [EventCounts]) {
+        var squaredResiduals = 0.0, poissonPart = 0.0, scale = 0.0, degreesOfFreedom = 0.0
+        for agents in reference.map({ $0.filter { $0.exposure > 0 } }) {
             let exposure = agents.reduce(0) { $0 + $1.exposure }
             let events = agents.reduce(0) { $0 + $1.events }
-            guard exposure > 0 else { concentrations.append(0); continue }
+            guard exposure > 0 else { continue }
             let weights = agents.map { $0.exposure / exposure }
             let s2 = weights.reduce(0) { $0 + $1 * $1 }
             let s3 = weights.reduce(0) { $0 + $1 * $1 * $1 }
-            concentrations.append(s2)
+            degreesOfFreedom += max(0, 1 / s2 - 1)
             guard agents.count > 1 else { continue }
             // E[Σ(xᵢ - wᵢX)²] = M(1 - S2) + σ²·M²(S2 - 2·S3 + S2²), M the cohort's expected events.
             let squares = zip(agents, weights).reduce(0.0) { sum, pair in
@@ -55,10 +75,20 @@ public struct AgentHeterogeneity: Sendable, Hashable {
         self.squaredResiduals = squaredResiduals
         self.poissonPart = poissonPart
         self.scale = scale
+        self.degreesOfFreedom = degreesOfFreedom
         variance = scale > 0 ? max(0, (squaredResiduals - poissonPart) / scale) : 0
-        canaryConcentration = concentrations[0]
-        baselineConcentration = concentrations[1]
-        degreesOfFreedom = concentrations.reduce(0) { $0 + ($1 > 0 ? max(0, 1 / $1 - 1) : 0) }
+        canaryConcentration = Self.concentration(canary)
+        baselineConcentration = Self.concentration(baseline)
+    }
+
+    /// Σw² of a cohort's exposure shares: the reciprocal of its effective number of agents.
+    static func concentration(_ agents: [EventCounts]) -> Double {
+        let exposure = agents.reduce(0) { $0 + max($1.exposure, 0) }
+        guard exposure > 0 else { return 0 }
+        return agents.reduce(0) { sum, agent in
+            let share = max(agent.exposure, 0) / exposure
+            return sum + share * share
+        }
     }
 
     /// Standard deviation of the log ratio that comes from which agents landed in which cohort,

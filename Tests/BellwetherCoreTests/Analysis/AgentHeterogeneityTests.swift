@@ -72,4 +72,21 @@ import Testing
         #expect(two.degreesOfFreedom < 1)
         #expect(two.spread() == .infinity)
     }
+
+    @Test func aRegressionWhoseSizeDiffersByAgentDoesNotWidenTheSpreadItIsJudgedWith() {
+        var rng = SplitMix64(seed: 4)
+        let baseline = agents(20, records: 100_000, rate: 0.002, sigma: 0.3, rng: &rng)
+        let healthy = agents(20, records: 100_000, rate: 0.002, sigma: 0.3, rng: &rng)
+        // The silent killer: each canary agent also fails its own share (0.5%–5%) of records.
+        let killed = healthy.map { agent in
+            EventCounts(events: agent.events + rng.poisson(agent.exposure * (0.005 + 0.045 * rng.uniform())), exposure: agent.exposure)
+        }
+        let pooled = AgentHeterogeneity(canary: killed, baseline: baseline)
+        let fromBaseline = AgentHeterogeneity(estimatingFrom: [baseline], canary: killed, baseline: baseline)
+        let fromBaselineHealthy = AgentHeterogeneity(estimatingFrom: [baseline], canary: healthy, baseline: baseline)
+        #expect(pooled.variance > 3 * fromBaseline.variance, "the killer's spread between canary agents would dominate")
+        #expect(fromBaseline.variance == fromBaselineHealthy.variance)
+        #expect(abs(fromBaseline.spread() - fromBaselineHealthy.spread()) < 1e-12)
+        #expect(abs(fromBaseline.degreesOfFreedom - 19) < 1e-9, "twenty baseline agents, the canary's twenty not among them")
+    }
 }
