@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
             Settings come from the flags, then the environment (BELLWETHER_ADMIN_TOKEN, \
             BELLWETHER_AGENT_TOKEN), then --config FILE (YAML keys: db, listen, otlpListen, \
-            adminToken, agentToken, heartbeatSeconds, silentAfter, otlpAgentFallback, telemetryRetention, idleTimeout, deployCommand, \
+            adminToken, agentToken, heartbeatSeconds, silentAfter, otlpAgentFallback, telemetryRetention, idleTimeout, forgetAgentsAfter, deployCommand, \
             deployConcurrency, deployTimeout, deployBackoff, deployAttempts, and the prometheus… keys of docs/scale.md), then \
             the defaults. Without an \
             admin token the operator API is open, so the server then refuses any address but loopback. \
@@ -59,6 +59,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Close a connection idle, or sending a request, for this long, such as 30s (the default).", valueName: "duration"))
     var idleTimeout: String?
 
+    @Option(help: ArgumentHelp("Forget an agent silent this long, such as 7d (the default); agents assigned while a rollout is active are kept.", valueName: "duration"))
+    var forgetAgentsAfter: String?
+
     @Option(help: ArgumentHelp("Run controller time this many times faster than the wall clock (demos).", valueName: "factor"))
     var speed: Double = 1
 
@@ -98,6 +101,7 @@ struct ServeCommand: AsyncParsableCommand {
         )
         flags.prometheus.url = prometheusURL
         flags.idleTimeout = idleTimeout
+        flags.forgetAgentsAfter = forgetAgentsAfter
         var configuration: ServerConfiguration
         do {
             configuration = try ServerConfiguration.resolve(flags: flags, configFile: config, environment: environment)

@@ -62,6 +62,19 @@ extension BellwetherStore {
         }
     }
 
+    /// Deletes these agents, each only if the database has not heard from it since `cutoff` (a
+    /// heartbeat written meanwhile keeps it); returns the ids deleted.
+    @discardableResult
+    public func forgetAgents(ids: [String], silentSince cutoff: Date) throws -> [String] {
+        guard !ids.isEmpty else { return [] }
+        return try writer.write { db in
+            let silent = AgentRecord.filter(keys: ids).filter(AgentRecord.Columns.lastSeen < cutoff)
+            let forgotten = try silent.fetchAll(db).map(\.id)
+            try silent.deleteAll(db)
+            return forgotten
+        }
+    }
+
     /// The whole fleet, by id.
     public func agents() throws -> [KnownAgent] {
         try writer.read { db in

@@ -63,6 +63,9 @@ public func buildApplication(
         PeriodicService(interval: configuration.telemetryPruneInterval, clock: clock) {
             TelemetryRetention(store: components.store, retention: configuration.telemetryRetentionSeconds, now: components.now).pruneLoggingFailure()
             components.otlp.forgetDepartedAgents(now: components.now().timeIntervalSince1970)
+            await SilentAgentForgetting(
+                store: components.store, fleet: fleet, after: configuration.forgetSilentAgentsAfterSeconds, now: components.now
+            ).forgetLoggingFailure()
         },
     ] + components.services
     if let otlp = configuration.otlpListen {

@@ -54,6 +54,12 @@ extension ServerConfiguration {
             }
             telemetryRetentionSeconds = seconds
         }
+        if let forget = settings.forgetAgentsAfter {
+            guard let seconds = DurationParser.seconds(forget), seconds > 0 else {
+                throw ConfigurationError("--forget-agents-after '\(forget)' is not a duration: \(DurationParser.hint) (default: 7d)")
+            }
+            forgetSilentAgentsAfterSeconds = seconds
+        }
         if let idle = settings.idleTimeout {
             guard let seconds = DurationParser.seconds(idle), seconds >= 1 else {
                 throw ConfigurationError("--idle-timeout '\(idle)' is not a duration of at least 1s: \(DurationParser.hint) (default: 30s)")

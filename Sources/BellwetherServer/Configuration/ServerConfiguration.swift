@@ -46,6 +46,12 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// How long stored telemetry (observations) is kept when no active rollout needs it longer
     /// (`--telemetry-retention`, default 6 hours).
     public var telemetryRetentionSeconds: Double = 6 * 3600
+    /// How long an agent may send nothing before the fleet registry and the database forget it
+    /// (`--forget-agents-after`, default 7 days), so agents that come and go under new ids
+    /// (autoscaled hosts, re-imaged containers) do not fill `limits.fleetAgents` for good. While
+    /// a rollout is active, agents with an assignment are kept however long they are silent: they
+    /// may be in its plan, and a silent canary must count against it.
+    public var forgetSilentAgentsAfterSeconds: Double = 7 * 86_400
     /// How often what the OTLP receiver holds (per-agent aggregates, exemplars) is written.
     public var otlpFlushInterval: Duration = .seconds(1)
     /// How often observations past retention are deleted, and departed agents forgotten.

@@ -28,6 +28,8 @@ public struct ServerSettings: Sendable, Hashable {
     public var telemetryRetention: String?
     /// How long a connection may sit idle, or half-sent, before it is closed, such as `30s`.
     public var idleTimeout: String?
+    /// How long an agent may stay silent before the fleet forgets it, such as `7d`.
+    public var forgetAgentsAfter: String?
 
     public init(
         database: String? = nil, listen: String? = nil, otlpListen: String? = nil, adminToken: String? = nil,
@@ -57,7 +59,7 @@ public struct ServerSettings: Sendable, Hashable {
     /// The keys a `--config` file may hold, each named as its flag is, in camel case.
     static let fileKeys = [
         "db", "listen", "otlpListen", "adminToken", "agentToken", "heartbeatSeconds", "silentAfter", "otlpAgentFallback",
-        "telemetryRetention", "idleTimeout", "deployCommand", "deployConcurrency", "deployTimeout", "deployBackoff", "deployAttempts",
+        "telemetryRetention", "idleTimeout", "forgetAgentsAfter", "deployCommand", "deployConcurrency", "deployTimeout", "deployBackoff", "deployAttempts",
     ] + PrometheusSourceSettings.fileKeys
 
     /// Reads a `--config` file: a YAML mapping of `fileKeys`. `path` only labels the errors.
@@ -89,6 +91,7 @@ public struct ServerSettings: Sendable, Hashable {
             case "otlpAgentFallback": settings.otlpAgentFallback = value
             case "telemetryRetention": settings.telemetryRetention = value
             case "idleTimeout": settings.idleTimeout = value
+            case "forgetAgentsAfter": settings.forgetAgentsAfter = value
             case "deployCommand": settings.deployCommand = value
             case "deployTimeout": settings.deployTimeout = value
             case "deployBackoff": settings.deployBackoff = value
@@ -125,6 +128,7 @@ public struct ServerSettings: Sendable, Hashable {
         )
         merged.prometheus = prometheus.over(fallback.prometheus)
         merged.idleTimeout = idleTimeout ?? fallback.idleTimeout
+        merged.forgetAgentsAfter = forgetAgentsAfter ?? fallback.forgetAgentsAfter
         merged.deployCommand = deployCommand ?? fallback.deployCommand
         merged.deployConcurrency = deployConcurrency ?? fallback.deployConcurrency
         merged.deployTimeout = deployTimeout ?? fallback.deployTimeout

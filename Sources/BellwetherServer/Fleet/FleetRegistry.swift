@@ -122,6 +122,20 @@ public actor FleetRegistry {
         }
     }
 
+    /// Forgets every agent not heard from since `cutoff`, in memory and in the database, except
+    /// agents with an assignment when `keepingAssigned` (while a rollout is active they may be in
+    /// its plan); returns the ids forgotten. An agent that beats again later is a new agent.
+    @discardableResult
+    public func forgetSilent(since cutoff: Date, keepingAssigned: Bool) throws -> [String] {
+        let silent = members.values
+            .filter { $0.agent.lastSeen < cutoff && unwritten[$0.agent.id] == nil }
+            .filter { !keepingAssigned || $0.assignment == nil }
+            .map(\.agent.id)
+        let forgotten = try store.forgetAgents(ids: silent, silentSince: cutoff)
+        for id in forgotten { members[id] = nil }
+        return forgotten
+    }
+
     /// Every agent, by id.
     public func snapshot() -> [FleetMember] {
         members.values.sorted { $0.agent.id < $1.agent.id }
