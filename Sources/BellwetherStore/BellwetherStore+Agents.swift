@@ -63,15 +63,19 @@ extension BellwetherStore {
     }
 
     /// Deletes these agents, each only if the database has not heard from it since `cutoff` (a
-    /// heartbeat written meanwhile keeps it); returns the ids deleted.
+    /// heartbeat written meanwhile keeps it), in one transaction; returns the ids deleted. One
+    /// prepared statement run per agent, as heartbeats are written, so a fleet of any size stays
+    /// under SQLite's limit on bound parameters; times compare as the records store them, in
+    /// seconds since 1970.
     @discardableResult
     public func forgetAgents(ids: [String], silentSince cutoff: Date) throws -> [String] {
         guard !ids.isEmpty else { return [] }
         return try writer.write { db in
-            let silent = AgentRecord.filter(keys: ids).filter(AgentRecord.Columns.lastSeen < cutoff)
-            let forgotten = try silent.fetchAll(db).map(\.id)
-            try silent.deleteAll(db)
-            return forgotten
+            let statement = try db.cachedStatement(sql: "DELETE FROM agent WHERE id = ? AND lastSeen < ?")
+            return try ids.filter { id in
+                try statement.execute(arguments: [id, cutoff.timeIntervalSince1970])
+                return db.changesCount > 0
+            }
         }
     }
 

@@ -106,4 +106,19 @@ import Testing
         #expect(try store.agent(id: "a2")?.agent.healthy == false)
         #expect(try store.agent(id: "a1")?.agent.lastSeen == Fixtures.t0.addingTimeInterval(5))
     }
+
+    @Test func forgettingMoreAgentsThanSQLiteBindsInOneStatementForgetsThemAll() throws {
+        // Given 40,000 agents last heard at t0 (SQLite binds at most 32,766 parameters per
+        // statement) and one heard since
+        let store = try BellwetherStore.inMemory()
+        let ids = (0..<40_000).map { "agent-\($0)" }
+        try store.recordHeartbeats(ids.map { AgentHeartbeat(id: $0, version: "2.3.1") }, at: Fixtures.t0)
+        try store.recordHeartbeat(AgentHeartbeat(id: "agent-7", version: "2.3.1"), at: Fixtures.at(120))
+        // When all of them are forgotten as silent since a minute after t0
+        let forgotten = try store.forgetAgents(ids: ids, silentSince: Fixtures.at(60))
+        // Then every silent one is gone, and the one heard since is kept
+        #expect(forgotten.count == 39_999)
+        #expect(!forgotten.contains("agent-7"))
+        #expect(try store.agents().map(\.id) == ["agent-7"])
+    }
 }

@@ -146,13 +146,12 @@ public struct RateComparison: Sendable {
                 return outcome
             }
         }
-        outcome.needed = needed(canary: canary, baseline: baseline, separation: abs(logDesign - logTolerated), spread: spread, elapsed: elapsed, known: referenceRate != nil, history: historySpread != nil)
         // Say which side the data lean to: a canary already beyond the tolerance is on its way
-        // to a rollback, and what blocks a pass is then beside the point.
+        // to a rollback, and what a pass would still need is then beside the point.
         if let estimate = test.pointEstimate, sign * (estimate - logTolerated) > 0 {
             outcome.reason = "worse than the \(Self.format(outcome.toleratedRatio)) tolerated so far, not yet beyond doubt"
-            outcome.needed = nil
         } else {
+            outcome.needed = needed(canary: canary, baseline: baseline, separation: abs(logDesign - logTolerated), spread: spread, elapsed: elapsed, known: referenceRate != nil, history: historySpread != nil)
             outcome.reason = "not enough evidence yet"
         }
         return outcome

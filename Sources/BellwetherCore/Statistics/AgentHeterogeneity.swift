@@ -10,9 +10,10 @@ import Foundation
 /// agent's share of its cohort's exposure. That difference does not shrink as records accumulate;
 /// a test that ignores it rolls back healthy versions whenever the canary happens to hold busier
 /// or pickier agents. This type estimates σ² by the method of moments from per-agent totals
-/// (each cohort around its own rate), from the baseline alone when a new version is compared
-/// (`init(estimatingFrom:canary:baseline:)`), and turns it into the spread of the agent-sampling
-/// factor that `SequentialRateRatioTest` integrates out. The estimate rests on the cohorts' *effective* numbers of agents (Kish:
+/// (each cohort around its own rate) and turns it into the spread of the agent-sampling factor
+/// that `SequentialRateRatioTest` integrates out; `init(estimatingFrom:canary:baseline:)` takes
+/// σ² from chosen cohorts only (the baseline alone was measured, and not adopted: see
+/// docs/decision-engine.md §3). The estimate rests on the cohorts' *effective* numbers of agents (Kish:
 /// 1/Σw², so one agent carrying most of the traffic counts as about one), and an upper
 /// confidence bound of it is used, so a few agents that happen to look alike are not taken for a
 /// homogeneous fleet: with three agents a side the spread is wide; with sixty it is tight.

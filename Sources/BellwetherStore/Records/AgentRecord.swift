@@ -19,7 +19,6 @@ struct AgentRecord: StoreRecord, PersistableRecord {
     enum Columns {
         static let id = Column(CodingKeys.id)
         static let desiredVersion = Column(CodingKeys.desiredVersion)
-        static let lastSeen = Column(CodingKeys.lastSeen)
     }
 
     init(_ heartbeat: AgentHeartbeat, at time: Date) {
