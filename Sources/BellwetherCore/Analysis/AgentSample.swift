@@ -15,6 +15,11 @@ public struct AgentSample: Sendable, Hashable {
     /// Seconds this sample covers; nil when the start is unknown (an agent's first report).
     public var coveredSeconds: Double?
     public var counters: [String: Double]
+    /// Seconds a counter's increase covers where that is not `coveredSeconds`: the counter was
+    /// last reported before the agent's previous sample. An SDK exports spans and metrics apart,
+    /// so a sample of spans alone comes between two of the counters, and a rate over the time
+    /// since the agent's previous sample would count the counter's increase over too short a time.
+    public var counterSeconds: [String: Double]
     public var spans: [String: SpanCounts]
     public var histograms: [String: HistogramCounts]
 
@@ -24,6 +29,7 @@ public struct AgentSample: Sendable, Hashable {
         time: Double,
         coveredSeconds: Double? = nil,
         counters: [String: Double] = [:],
+        counterSeconds: [String: Double] = [:],
         spans: [String: SpanCounts] = [:],
         histograms: [String: HistogramCounts] = [:]
     ) {
@@ -32,12 +38,20 @@ public struct AgentSample: Sendable, Hashable {
         self.time = time
         self.coveredSeconds = coveredSeconds
         self.counters = counters
+        self.counterSeconds = counterSeconds
         self.spans = spans
         self.histograms = histograms
     }
 }
 
 extension AgentSample {
+    /// Seconds the increase of `counter` covers; nil when the sample has no increase of it or
+    /// its start is unknown.
+    public func seconds(of counter: String) -> Double? {
+        guard counters[counter] != nil else { return nil }
+        return counterSeconds[counter] ?? coveredSeconds
+    }
+
     /// This sample and a later one of the same agent as one: counters and span counts summed
     /// over both, covering both stretches of time. Histograms are dropped (buckets of different
     /// bounds cannot be summed blindly, and only counting checks take history).
@@ -46,6 +60,9 @@ extension AgentSample {
             agent: agent, cohort: later.cohort, time: later.time,
             coveredSeconds: (coveredSeconds ?? 0) + (later.coveredSeconds ?? 0),
             counters: counters.merging(later.counters, uniquingKeysWith: +),
+            counterSeconds: Dictionary(uniqueKeysWithValues: Set(counters.keys).union(later.counters.keys).map { name in
+                (name, (seconds(of: name) ?? 0) + (later.seconds(of: name) ?? 0))
+            }),
             spans: spans.merging(later.spans) { SpanCounts(total: $0.total + $1.total, failed: $0.failed + $1.failed) }
         )
     }

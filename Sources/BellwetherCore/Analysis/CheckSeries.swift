@@ -56,7 +56,8 @@ struct CheckSeries: Sendable {
             guard let spans = sample.spans[spanKey] ?? sample.spans[name] else { return nil }
             return EventCounts(events: spans.failed, exposure: spans.total)
         case .rate(let metric):
-            guard let increase = sample.counters[check.metricKey(metric)], let seconds = sample.coveredSeconds, seconds > 0 else { return nil }
+            let key = check.metricKey(metric)
+            guard let increase = sample.counters[key], let seconds = sample.seconds(of: key), seconds > 0 else { return nil }
             return EventCounts(events: increase, exposure: seconds)
         case .histogram:
             return nil

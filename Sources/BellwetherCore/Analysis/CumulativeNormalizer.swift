@@ -19,6 +19,8 @@ public struct CumulativeNormalizer: Sendable {
     private struct Series: Sendable {
         var time: Double
         var counters: [String: Double] = [:]
+        /// When each counter was last reported: a sample without it leaves it behind `time`.
+        var counterTimes: [String: Double] = [:]
         var histograms: [String: HistogramCounts] = [:]
     }
 
@@ -50,10 +52,14 @@ public struct CumulativeNormalizer: Sendable {
         for (name, value) in counters {
             if let last = series[agent]?.counters[name] {
                 sample.counters[name] = value >= last ? value - last : value
+                if let since = series[agent]?.counterTimes[name], since != previousTime {
+                    sample.counterSeconds[name] = time - since
+                }
             } else if known || firstValue == .countsFromZero {
                 sample.counters[name] = value
             }
             series[agent, default: Series(time: time)].counters[name] = value
+            series[agent, default: Series(time: time)].counterTimes[name] = time
         }
         for (name, histogram) in histograms {
             if let last = series[agent]?.histograms[name] {
