@@ -24,7 +24,7 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Simulated agents.")
     var agents = 200
 
-    @Option(help: "Time runs this many times faster than real time, for controller and fleet alike.")
+    @Option(help: "Time runs up to this many times faster than real time, for controller and fleet alike: the pace, never the outcome.")
     var speed = 60.0
 
     @Option(help: ArgumentHelp("What the new version does: \(FleetScenario.allCases.map(\.rawValue).joined(separator: ", ")).", valueName: "scenario"))
@@ -72,7 +72,7 @@ struct DemoCommand: AsyncParsableCommand {
         let outcome = try await run.run()
         if let unmet = outcome.unmet {
             throw CommandFailure.failed(
-                "not the expected decision: \(unmet). On a machine busy with other work the simulated time can outrun it; try --speed 20"
+                "not the expected decision: \(unmet). The same --seed \(seed) replays this run exactly, at any --speed"
             )
         }
         Printer.line(scenario.shouldComplete

@@ -9,9 +9,10 @@ import Logging
 
 /// `bellwether demo` as a value: the embedded controller on a free loopback port, the simulated
 /// fleet, one canary rollout of a version that behaves as the scenario says, narrated until the
-/// controller has decided, then the rollout report. Controller and fleet share one `ScaledClock`,
-/// so a 10-minute bake passes in ten seconds at `--speed 60` while the decision path runs exactly
-/// as in real time. Tests run it in-process.
+/// controller has decided, then the rollout report. Controller and fleet share one clock moved in
+/// lockstep (`Pace`), so a 10-minute bake passes in ten seconds at `--speed 60` while the decision
+/// path runs exactly as in real time, and the outcome depends on the seed alone, never on how busy
+/// the machine is. Tests run it in-process.
 struct DemoRun: Sendable {
     static let stableVersion = "2.3.1"
     static let targetVersion = "2.4.0"
@@ -24,10 +25,11 @@ struct DemoRun: Sendable {
     var seed: UInt64 = 1
     var policyPath = "policies/demo-canary.yaml"
     var print: @Sendable (String) -> Void = Printer.line
-    /// Tests set this to run controller and fleet on a `ManualClock` moved this many seconds at a
-    /// time once every agent's requests are answered, so how busy the machine is cannot change
-    /// what the controller sees; the demo itself runs on a `ScaledClock` at `speed`.
-    var lockstep: Double?
+    /// Controller seconds the clock moves at a time, once every agent's requests are answered.
+    var lockstep: Double = 5
+    /// Whether `speed` holds time back; tests turn it off, and time then moves as fast as the
+    /// fleet is answered.
+    var paced = true
     /// Controller seconds the fleet runs on the stable version before the rollout starts: a real
     /// fleet has run for hours when a rollout begins, and the controller judges each agent
     /// against its own recent past (the policy's `analysis.history`), so the demo gives it one.
@@ -66,8 +68,7 @@ struct DemoRun: Sendable {
 
         // A lockstep run starts on a whole second: the agents' arithmetic on absolute times then
         // rounds the same way in every run, so a seed replays its draws exactly.
-        let clock: any ControllerClock = lockstep == nil
-            ? ScaledClock(speed: speed) : ManualClock(now: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
+        let clock = ManualClock(now: Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
         // In a database of its own the rollout is named by the seed, and so are its cohorts: the
         // same seed replays the same demo. A database given with --db may hold earlier demos.
         let seed = seed
@@ -77,7 +78,11 @@ struct DemoRun: Sendable {
         )
         let base = controller.url
         print("Bellwether controller running at \(base.absoluteString) (dashboard: \(base.absoluteString)/), database \(path)")
-        if lockstep == nil { print("Time runs \(Self.number(speed))× faster than real time, for the controller and the fleet alike.") }
+        guard let control = controller.clockControl else { throw CommandFailure.failed("the embedded controller's clock cannot be moved") }
+        if paced {
+            print("Time runs up to \(Self.number(speed))× faster than real time, in steps of \(Self.number(lockstep)) s for the controller and the fleet alike, "
+                + "each once every agent has been answered: a busy machine slows the demo down, it cannot change what the controller sees.")
+        }
 
         let fleet = FleetSimulator(
             configuration: .init(agents: agents, seed: seed, settings: SimulationSettings(
@@ -88,13 +93,13 @@ struct DemoRun: Sendable {
         )
         let fleetTask = Task { await fleet.run() }
         print(Self.describe(fleet.profiles))
-        let pace = Pace(lockstep: lockstep, clock: clock, fleet: fleet, controller: controller)
-        try await pace.drive(until: { fleet.checkedIn == agents }, timeout: 60, "the fleet could not check in: \(fleet.sent.lastError ?? "no answer")")
+        let pace = Pace(step: lockstep, speed: paced ? speed : nil, clock: clock, fleet: fleet, control: control)
+        try await pace.drive(until: { fleet.checkedIn == agents }, within: 600, "the fleet could not check in: \(fleet.sent.lastError ?? "no answer")")
         print("All \(agents) agents checked in on \(Self.stableVersion).")
         if warmUp > 0 {
             print("Letting the fleet run \(Self.duration(warmUp)) on \(Self.stableVersion) first, so the controller knows each agent's normal.")
             let ready = clock.now.addingTimeInterval(warmUp)
-            try await pace.drive(until: { clock.now >= ready }, timeout: 120 + 2 * warmUp / speed, "the fleet's warm-up did not finish")
+            try await pace.drive(until: { clock.now >= ready }, within: warmUp + lockstep, "the fleet's warm-up did not finish")
         }
         print("Rolling out \(Self.targetVersion): \(scenario.story).")
 
@@ -116,7 +121,10 @@ struct DemoRun: Sendable {
         print("Fleet traffic: \(counters.heartbeats) heartbeats, \(counters.metricExports) metric and \(counters.traceExports) trace exports (\(counters.spans) spans), \(counters.errors) errors")
         if keepRunning {
             print("The controller and the fleet keep running at \(base.absoluteString)/; press Ctrl-C to stop.")
+            let time = Task { while !Task.isCancelled { try await pace.next() } }
             await controller.waitUntilStopped()
+            time.cancel()
+            _ = await time.result
         }
         fleetTask.cancel()
         await fleetTask.value

@@ -19,8 +19,6 @@ struct EmbeddedController: Sendable {
     /// - Parameters:
     ///   - heartbeatSeconds: how often agents check in, in controller time.
     ///   - silentAfter: controller seconds without a heartbeat before an agent counts as silent.
-    ///     At 60× a one-second stall of a busy machine is a minute of controller time, so the demo
-    ///     allows more than `serve`'s three heartbeats.
     ///   - http: the client the controller sends through; the caller shuts it down after `stop()`.
     ///   - rolloutID: names new rollouts, and so draws their cohorts; nil for the server's random names.
     static func start(

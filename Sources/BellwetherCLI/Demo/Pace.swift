@@ -2,28 +2,40 @@ import BellwetherCore
 import BellwetherFleetSim
 import BellwetherServer
 import Foundation
+import Synchronization
 
-/// How the demo's time moves between two looks at the rollout. On the demo's `ScaledClock` it
-/// passes by itself and the commentary looks every 200 ms. In lockstep (tests) it is a
-/// `ManualClock` moved `step` seconds at a time; after each move the controller's pass waits
-/// until every fleet task is asleep on the clock again, that is until every request the agents
-/// sent at the new instant has been answered, so the pass sees the same data however the
-/// scheduler interleaved the agents, and a seed replays a whole rollout exactly. The pass at the
-/// new instant has run when `next()` returns.
+/// How the demo's time moves: in lockstep. Controller and fleet share a `ManualClock` moved
+/// `step` seconds at a time; after each move the controller's pass waits until every fleet task
+/// is asleep on the clock again, that is until every request the agents sent at the new instant
+/// has been answered, so the pass sees the same data however the scheduler interleaved the agents
+/// and however busy the machine is, and a seed replays a whole rollout exactly. `speed` only sets
+/// the pace: a move waits until `step / speed` real seconds have passed since the previous one,
+/// and a machine too slow for that pace slows the demo down instead of changing its outcome.
+/// Without a speed (tests) time moves as fast as the fleet is answered. The pass at the new
+/// instant has run when `next()` returns.
 struct Pace: Sendable {
-    let lockstep: Double?
-    let clock: any ControllerClock
+    let step: Double
+    /// Controller seconds per real second at most; nil for as fast as the fleet is answered.
+    let speed: Double?
+    let clock: ManualClock
     let fleet: FleetSimulator
-    let controller: EmbeddedController
+    let control: ClockControl
+    private let lastMove = LastMove()
+
+    init(step: Double, speed: Double?, clock: ManualClock, fleet: FleetSimulator, control: ClockControl) {
+        self.step = step
+        self.speed = speed
+        self.clock = clock
+        self.fleet = fleet
+        self.control = control
+    }
 
     func next() async throws {
-        guard let step = lockstep, let manual = clock as? ManualClock, let control = controller.clockControl else {
-            // How often the commentary looks; the controller and the fleet do not wait on it.
-            return try await Task.sleep(for: .milliseconds(200))
-        }
         let fleet = fleet
-        let idle: ClockControl.Settle = { try await Self.untilIdle(fleet, on: manual) }
+        let clock = clock
+        let idle: ClockControl.Settle = { try await Self.untilIdle(fleet, on: clock) }
         try await idle()
+        if let speed { try await lastMove.wait(atLeast: .seconds(step / speed)) }
         _ = try await control.advance(step, settle: idle)
     }
 
@@ -47,12 +59,26 @@ struct Pace: Sendable {
         }
     }
 
-    /// Moves time until `done` says so, failing with `message` after `timeout` seconds of wall time.
-    func drive(until done: () -> Bool, timeout: Double, _ message: @autoclosure () -> String) async throws {
-        let deadline = ContinuousClock.now + .seconds(timeout)
+    /// Moves time until `done` says so, failing with `message` once `seconds` of controller time
+    /// have passed: a budget a slow machine cannot use up, since it only slows the moves down.
+    func drive(until done: () -> Bool, within seconds: Double, _ message: @autoclosure () -> String) async throws {
+        let deadline = clock.now.addingTimeInterval(seconds)
         while !done() {
-            guard ContinuousClock.now < deadline else { throw CommandFailure.failed(message()) }
+            guard clock.now < deadline else { throw CommandFailure.failed(message()) }
             try await next()
         }
+    }
+}
+
+/// When the clock last moved, in real time: what holds the demo to its `--speed`.
+private final class LastMove: Sendable {
+    private let instant = Mutex<ContinuousClock.Instant?>(nil)
+
+    /// Waits until `interval` has passed since the previous call returned, then marks now.
+    func wait(atLeast interval: Duration) async throws {
+        if let previous = instant.withLock({ $0 }) {
+            try await Task.sleep(until: previous + interval, clock: .continuous)
+        }
+        instant.withLock { $0 = .now }
     }
 }
