@@ -1,5 +1,6 @@
 import BellwetherCore
 import Foundation
+import Synchronization
 import Testing
 
 /// The test clock: time moves only when told, and sleepers wake in order, or on cancellation.
@@ -111,6 +112,22 @@ import Testing
         #expect(now >= t0.addingTimeInterval(20))
         #expect(now.timeIntervalSince(t0) <= 1000 * seconds(beforeMaking.duration(to: afterReading)))
         #expect(now.timeIntervalSince(t0) >= 1000 * seconds(afterMaking.duration(to: beforeReading)))
+    }
+
+    @Test func theSystemClockKeepsRealSecondsWhenTheWallClockIsStepped() async throws {
+        // Given the system clock made at t0 on a wall clock that an NTP step then moves an hour ahead
+        let wall = Mutex(t0)
+        let clock = SystemControllerClock(wallClock: { wall.withLock { $0 } })
+        wall.withLock { $0 = t0.addingTimeInterval(3_600) }
+
+        // Then its time has moved only by the real seconds elapsed, and it says how far the wall clock went
+        let elapsed = clock.now.timeIntervalSince(t0)
+        #expect(elapsed >= 0 && elapsed < 60, "a 10-minute bake started at t0 has not ended")
+        #expect(abs(clock.wallClockOffset - (3_600 - elapsed)) < 1)
+
+        // And a step backwards does not hold it back either
+        wall.withLock { $0 = t0.addingTimeInterval(-86_400) }
+        #expect(clock.now.timeIntervalSince(t0) >= elapsed)
     }
 
     private func seconds(_ duration: Duration) -> Double {

@@ -44,6 +44,9 @@ import Testing
         #expect(samples[#"bellwether_agents{state="silent",version="2.3.1"}"#] == 2)
         #expect(samples[#"bellwether_agents{state="live",version="2.4.0"}"#] == 1)
         #expect(samples["bellwether_heartbeats_received_total"] == 3)
+        let offset = try #require(samples["bellwether_wall_clock_offset_seconds"])
+        let offsetAfter = Date().timeIntervalSince(server.clock.now)
+        #expect(offset <= offsetAfter && offset > offsetAfter - 60, "wall clock minus the harness's manual clock")
         try PromTool.check(text)
     }
 

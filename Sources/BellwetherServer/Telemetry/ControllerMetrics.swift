@@ -43,6 +43,8 @@ public final class ControllerMetrics: Sendable {
         "bellwether_heartbeats_received_total": "Agent heartbeats received.",
         "bellwether_otlp_items_total": "OTLP data points (signal metrics) and spans (signal traces) received, by outcome.",
         "bellwether_notifications": "Notification deliveries in the outbox, by status.",
+        "bellwether_wall_clock_offset_seconds":
+            "Wall clock minus controller time: how far the system clock was stepped since the controller started (bakes keep real seconds).",
     ]
 
     static func descriptor(_ name: String) -> MetricNameDescriptor {
@@ -62,9 +64,9 @@ public final class ControllerMetrics: Sendable {
     }
 
     /// The exposition: what the store and the fleet say now, then everything counted.
-    func scrape(store: BellwetherStore, fleet: [FleetMember], now: Date, silentAfter: TimeInterval) throws -> String {
+    func scrape(store: BellwetherStore, fleet: [FleetMember], now: Date, silentAfter: TimeInterval, wallClock: Date = Date()) throws -> String {
         let totals = try store.telemetryTotals()
-        var current: [GaugeKey: Double] = [:]
+        var current: [GaugeKey: Double] = [GaugeKey(name: "bellwether_wall_clock_offset_seconds", labels: []): wallClock.timeIntervalSince(now)]
         for phase in RolloutPhase.allCases.map(\.rawValue) {
             current[GaugeKey(name: "bellwether_rollouts", labels: ["state", phase])] = Double(totals.rolloutsByPhase[phase] ?? 0)
         }
