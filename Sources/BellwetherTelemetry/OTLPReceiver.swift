@@ -57,10 +57,10 @@ public final class OTLPReceiver: Sendable {
     }
 
     public func receiveMetrics(
-        _ body: [UInt8], encoding: OTLPEncoding, coding: ContentCoding, at time: Double
+        _ body: [UInt8], encoding: OTLPEncoding, coding: ContentCoding, at time: Double, scope: AgentScope = .any
     ) throws(OTLPRequestError) -> Receipt<OTLPExportMetricsServiceResponse> {
         let request = try decoder.metrics(body, encoding: encoding, coding: coding)
-        let (observations, summary) = metrics.withLock { $0.ingest(request, at: time) }
+        let (observations, summary) = metrics.withLock { $0.ingest(request, at: time, scope: scope) }
         return receipt(observations, summary, unit: "data points") { response, rejected, message in
             response.partialSuccess.rejectedDataPoints = rejected
             response.partialSuccess.errorMessage = message
@@ -68,10 +68,10 @@ public final class OTLPReceiver: Sendable {
     }
 
     public func receiveTraces(
-        _ body: [UInt8], encoding: OTLPEncoding, coding: ContentCoding, at time: Double
+        _ body: [UInt8], encoding: OTLPEncoding, coding: ContentCoding, at time: Double, scope: AgentScope = .any
     ) throws(OTLPRequestError) -> Receipt<OTLPExportTraceServiceResponse> {
         let request = try decoder.traces(body, encoding: encoding, coding: coding)
-        let (observations, summary, failing) = spans.withLock { $0.ingest(request, at: time) }
+        let (observations, summary, failing) = spans.withLock { $0.ingest(request, at: time, scope: scope) }
         var receipt: Receipt<OTLPExportTraceServiceResponse> = receipt(observations, summary, unit: "spans") { response, rejected, message in
             response.partialSuccess.rejectedSpans = rejected
             response.partialSuccess.errorMessage = message

@@ -9,7 +9,7 @@ import ServiceLifecycle
 public func buildRouter(configuration: ServerConfiguration, components: ServerComponents) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ErrorMiddleware())
-    let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
+    let tokens = configuration.accessTokens
     router.addRoutes(ProbeRoutes.routes(fleet: components.fleet, tokens: tokens))
     router.addRoutes(AgentRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(OTLPRoutes.routes(configuration: configuration, components: components))

@@ -33,6 +33,11 @@ extension ServerConfiguration {
         if let otlp = settings.otlpListen { otlpListen = try ListenAddress(parsing: otlp, option: "--otlp-listen") }
         adminToken = settings.adminToken ?? adminToken
         agentToken = settings.agentToken ?? agentToken
+        if let variable = settings.scopedAgentTokensVariable {
+            scopedAgentTokens = try Self.scopedAgentTokens(variable)
+        } else if let listed = settings.scopedAgentTokens {
+            scopedAgentTokens = listed
+        }
         if let heartbeat = settings.heartbeatSeconds { heartbeatSeconds = heartbeat }
         if let fallback = settings.otlpAgentFallback {
             guard !fallback.isEmpty, !fallback.contains(where: \.isWhitespace) else {
@@ -66,5 +71,19 @@ extension ServerConfiguration {
             }
             connectionIdleTimeout = .milliseconds(Int64((seconds * 1_000).rounded()))
         }
+    }
+}
+
+extension ServerConfiguration {
+    /// `BELLWETHER_AGENT_TOKENS`: `PREFIX=TOKEN` entries separated by commas.
+    static func scopedAgentTokens(_ variable: String) throws(ConfigurationError) -> [ScopedAgentToken] {
+        var tokens: [ScopedAgentToken] = []
+        for entry in variable.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !entry.isEmpty {
+            guard let equals = entry.lastIndex(of: "="), equals != entry.startIndex, entry.index(after: equals) != entry.endIndex else {
+                throw ConfigurationError("BELLWETHER_AGENT_TOKENS: '\(entry.prefix(12))…' is not PREFIX=TOKEN; write eu-=TOKEN,us-=TOKEN")
+            }
+            tokens.append(ScopedAgentToken(idPrefix: String(entry[..<equals]), token: String(entry[entry.index(after: equals)...])))
+        }
+        return tokens
     }
 }

@@ -19,6 +19,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// Bearer token for agent endpoints (`BELLWETHER_AGENT_TOKEN`). Without one they are open,
     /// which is allowed only when every listener is on a loopback address.
     public var agentToken: String?
+    /// Agent tokens that speak only for agent ids with a given prefix (`AgentScope`); with them,
+    /// the agent endpoints need a token even when `agentToken` is unset.
+    public var scopedAgentTokens: [ScopedAgentToken] = []
     /// How often agents are told to check in.
     public var heartbeatSeconds = 15
     /// After how long without a heartbeat an agent counts as silent; 3 heartbeats when nil.
@@ -82,19 +85,31 @@ public struct ServerConfiguration: Sendable, Hashable {
         }
         try Self.validateToken(adminToken, name: "admin token (BELLWETHER_ADMIN_TOKEN)")
         try Self.validateToken(agentToken, name: "agent token (BELLWETHER_AGENT_TOKEN)")
+        var seen = Set([adminToken, agentToken].compactMap { $0 })
+        for scoped in scopedAgentTokens {
+            try Self.validateToken(scoped.token, name: "agent token for '\(scoped.idPrefix)' (agentTokens)")
+            guard seen.insert(scoped.token).inserted else {
+                throw ConfigurationError("the agent token for '\(scoped.idPrefix)' is used twice or is the admin or the fleet's agent token: give each group of agents a token of its own")
+            }
+        }
         if adminToken == nil, !listen.isLoopback {
             throw ConfigurationError(
                 "refusing to serve the operator API on \(listen), a non-loopback address, without an admin token: "
                     + "set BELLWETHER_ADMIN_TOKEN (or adminToken in --config), or listen on 127.0.0.1"
             )
         }
-        if agentToken == nil, let exposed = [listen, otlpListen].compactMap({ $0 }).first(where: { !$0.isLoopback }) {
+        if agentToken == nil, scopedAgentTokens.isEmpty, let exposed = [listen, otlpListen].compactMap({ $0 }).first(where: { !$0.isLoopback }) {
             throw ConfigurationError(
                 "refusing to take agents' heartbeats and telemetry on \(exposed), a non-loopback address, without an agent token: "
                     + "anyone who reaches the port could drive promotions and rollbacks with made-up telemetry; "
-                    + "set BELLWETHER_AGENT_TOKEN (or agentToken in --config), or listen on 127.0.0.1"
+                    + "set BELLWETHER_AGENT_TOKEN (or agentToken or agentTokens in --config), or listen on 127.0.0.1"
             )
         }
+    }
+
+    /// The tokens every endpoint checks.
+    public var accessTokens: AccessTokens {
+        AccessTokens(admin: adminToken, agent: agentToken, scopedAgents: scopedAgentTokens)
     }
 
     private static func validateToken(_ token: String?, name: String) throws(ConfigurationError) {

@@ -30,6 +30,12 @@ public struct ServerSettings: Sendable, Hashable {
     public var idleTimeout: String?
     /// How long an agent may stay silent before the fleet forgets it, such as `7d`.
     public var forgetAgentsAfter: String?
+    /// Agent tokens that speak only for some agents; from the `--config` file, as a list of
+    /// `{idPrefix: PREFIX, token: TOKEN}` (a secret per host group has no place on a command line).
+    public var scopedAgentTokens: [ScopedAgentToken]?
+    /// The same from `BELLWETHER_AGENT_TOKENS` (`PREFIX=TOKEN,PREFIX=TOKEN`), which wins over the
+    /// file's list: where secrets usually come from. Parsed, with its errors, when applied.
+    public var scopedAgentTokensVariable: String?
 
     public init(
         database: String? = nil, listen: String? = nil, otlpListen: String? = nil, adminToken: String? = nil,
@@ -47,19 +53,20 @@ public struct ServerSettings: Sendable, Hashable {
         self.telemetryRetention = telemetryRetention
     }
 
-    /// The tokens, from `BELLWETHER_ADMIN_TOKEN` and `BELLWETHER_AGENT_TOKEN`; an empty variable
+    /// The tokens, from `BELLWETHER_ADMIN_TOKEN`, `BELLWETHER_AGENT_TOKEN` and `BELLWETHER_AGENT_TOKENS`; an empty variable
     /// counts as unset, as shells and unit files often leave them.
     public static func environment(_ environment: [String: String]) -> ServerSettings {
         func value(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
         var settings = ServerSettings(adminToken: value("BELLWETHER_ADMIN_TOKEN"), agentToken: value("BELLWETHER_AGENT_TOKEN"))
         settings.prometheus.authorization = value("BELLWETHER_PROMETHEUS_AUTHORIZATION")
+        settings.scopedAgentTokensVariable = value("BELLWETHER_AGENT_TOKENS")
         return settings
     }
 
     /// The keys a `--config` file may hold, each named as its flag is, in camel case.
     static let fileKeys = [
         "db", "listen", "otlpListen", "adminToken", "agentToken", "heartbeatSeconds", "silentAfter", "otlpAgentFallback",
-        "telemetryRetention", "idleTimeout", "forgetAgentsAfter", "deployCommand", "deployConcurrency", "deployTimeout", "deployBackoff", "deployAttempts",
+        "telemetryRetention", "idleTimeout", "forgetAgentsAfter", "agentTokens", "deployCommand", "deployConcurrency", "deployTimeout", "deployBackoff", "deployAttempts",
     ] + PrometheusSourceSettings.fileKeys
 
     /// Reads a `--config` file: a YAML mapping of `fileKeys`. `path` only labels the errors.
@@ -78,6 +85,10 @@ public struct ServerSettings: Sendable, Hashable {
         for (keyNode, valueNode) in mapping {
             let key = keyNode.string ?? ""
             let line = keyNode.mark.map { ":\($0.line)" } ?? ""
+            if key == "agentTokens" {
+                settings.scopedAgentTokens = try scopedAgentTokens(valueNode, path: path, line: line)
+                continue
+            }
             guard let value = valueNode.scalar?.string else {
                 throw ConfigurationError("\(path)\(line): \(key) must be a single value")
             }
@@ -113,6 +124,33 @@ public struct ServerSettings: Sendable, Hashable {
         return settings
     }
 
+    /// `agentTokens:`, a list of `{idPrefix: PREFIX, token: TOKEN}`.
+    private static func scopedAgentTokens(_ node: Node, path: String, line: String) throws(ConfigurationError) -> [ScopedAgentToken] {
+        let place = path + line
+        let shape = "a list of {idPrefix: PREFIX, token: TOKEN}, one per group of agents"
+        guard let entries = node.sequence else { throw ConfigurationError("\(place): agentTokens must be \(shape)") }
+        var tokens: [ScopedAgentToken] = []
+        for entry in entries {
+            let entryPlace = entry.mark.map { "\(path):\($0.line)" } ?? place
+            guard let mapping = entry.mapping else { throw ConfigurationError("\(entryPlace): agentTokens must be \(shape)") }
+            var fields: [String: String] = [:]
+            for (key, value) in mapping {
+                let name = key.string ?? ""
+                guard ["idPrefix", "token"].contains(name) else {
+                    throw ConfigurationError("\(entryPlace): unknown field '\(name)' of an agent token; the fields are idPrefix and token")
+                }
+                guard let text = value.scalar?.string else { throw ConfigurationError("\(entryPlace): \(name) must be a single value") }
+                fields[name] = text
+            }
+            guard let prefix = fields["idPrefix"], !prefix.isEmpty else {
+                throw ConfigurationError("\(entryPlace): an agent token needs a non-empty idPrefix, the start of the agent ids it speaks for")
+            }
+            guard let token = fields["token"] else { throw ConfigurationError("\(entryPlace): the agent token for '\(prefix)' has no token") }
+            tokens.append(ScopedAgentToken(idPrefix: prefix, token: token))
+        }
+        return tokens
+    }
+
     /// These settings, with `fallback`'s wherever these have none.
     public func over(_ fallback: ServerSettings) -> ServerSettings {
         var merged = ServerSettings(
@@ -128,6 +166,8 @@ public struct ServerSettings: Sendable, Hashable {
         )
         merged.prometheus = prometheus.over(fallback.prometheus)
         merged.idleTimeout = idleTimeout ?? fallback.idleTimeout
+        merged.scopedAgentTokens = scopedAgentTokens ?? fallback.scopedAgentTokens
+        merged.scopedAgentTokensVariable = scopedAgentTokensVariable ?? fallback.scopedAgentTokensVariable
         merged.forgetAgentsAfter = forgetAgentsAfter ?? fallback.forgetAgentsAfter
         merged.deployCommand = deployCommand ?? fallback.deployCommand
         merged.deployConcurrency = deployConcurrency ?? fallback.deployConcurrency

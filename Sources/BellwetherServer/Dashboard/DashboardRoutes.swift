@@ -21,7 +21,7 @@ enum DashboardRoutes {
     }
 
     static func routes<Context: RequestContext>(configuration: ServerConfiguration, components: ServerComponents) -> RouteCollection<Context> {
-        let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
+        let tokens = configuration.accessTokens
         let check = components.sessionCheck
         let sessions = components.sessions
         let collection = RouteCollection(context: Context.self)

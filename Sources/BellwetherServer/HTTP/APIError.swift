@@ -61,6 +61,11 @@ public struct APIError: Error, HTTPResponseError, Sendable, CustomStringConverti
     }
 
     /// A heartbeat (JSON or OpAMP) from a new agent past the fleet registry's limit.
+    /// 403: the caller's scoped agent token does not speak for `agent`.
+    static func outOfScope(_ scope: AgentScope, agent: String, nothingStored: Bool = false) -> APIError {
+        APIError(.forbidden, code: "agent-out-of-scope", (nothingStored ? "nothing was stored: " : "") + scope.refusal(of: agent))
+    }
+
     static func fleetFull(_ full: FleetFull) -> APIError {
         .full("agents", limit: full.limit, setting: "limits.fleetAgents")
     }

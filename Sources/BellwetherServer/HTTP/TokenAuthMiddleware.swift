@@ -1,3 +1,4 @@
+import BellwetherCore
 import Foundation
 import Hummingbird
 
@@ -18,7 +19,8 @@ struct TokenAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     var alsoAdmitsOperator = false
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let expected = tokens.token(for: access) else { return try await next(request, context) }
+        let expected = tokens.tokens(for: access)
+        guard !expected.isEmpty else { return try await next(request, context) }
         let variable = access == .operator ? "BELLWETHER_ADMIN_TOKEN" : "BELLWETHER_AGENT_TOKEN"
         if request.headers[.authorization] == nil, let sessions, let session = sessions.session(of: request) {
             try sessions.requireCSRF(request, session: session)
@@ -27,10 +29,10 @@ struct TokenAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         guard let presented = Self.bearer(request) else {
             throw APIError(.unauthorized, code: "unauthorized", "missing bearer token: send `Authorization: Bearer <token>` with the \(variable) value")
         }
-        if Self.equal(presented, expected) { return try await next(request, context) }
+        if expected.contains(where: { Self.equal(presented, $0) }) { return try await next(request, context) }
         if alsoAdmitsOperator, let admin = tokens.admin, Self.equal(presented, admin) { return try await next(request, context) }
         for other in Access.allCases where other != access {
-            if let token = tokens.token(for: other), Self.equal(presented, token) {
+            if tokens.tokens(for: other).contains(where: { Self.equal(presented, $0) }) {
                 throw APIError(.forbidden, code: "forbidden", "this is the \(other.rawValue) token; this endpoint needs the \(variable) token")
             }
         }
@@ -40,8 +42,13 @@ struct TokenAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     /// Whether the request carries the admin token, or the server has no tokens at all (a
     /// loopback-only server without tokens treats every caller as its operator).
     static func isOperator(_ request: Request, tokens: AccessTokens) -> Bool {
-        guard let admin = tokens.admin else { return tokens.agent == nil }
+        guard let admin = tokens.admin else { return tokens.agent == nil && tokens.scopedAgents.isEmpty }
         return bearer(request).map { equal($0, admin) } ?? false
+    }
+
+    /// The agents a request admitted to an agent endpoint may speak for (`AgentScope`).
+    static func agentScope(_ request: Request, tokens: AccessTokens) -> AgentScope {
+        tokens.agentScope(of: bearer(request))
     }
 
     private static func bearer(_ request: Request) -> String? {

@@ -7,7 +7,7 @@ import Hummingbird
 /// telemetry intake (JSON Lines; the OTLP receiver will join it).
 enum AgentRoutes {
     static func routes<Context: RequestContext>(configuration: ServerConfiguration, components: ServerComponents) -> RouteCollection<Context> {
-        let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
+        let tokens = configuration.accessTokens
         let limits = configuration.limits
         let routes = EndpointRoutes<Context>(
             access: .agent, tokens: tokens, fleet: components.fleet,
@@ -15,6 +15,8 @@ enum AgentRoutes {
         )
         routes.on(.heartbeat) { request, _ in
             let heartbeat = try await request.decodeJSON(HeartbeatRequest.self, limit: limits.jsonBytes).validated()
+            let scope = TokenAuthMiddleware<Context>.agentScope(request, tokens: tokens)
+            guard scope.admits(heartbeat.id) else { throw APIError.outOfScope(scope, agent: heartbeat.id) }
             let member: FleetMember
             do throws(FleetFull) {
                 member = try await components.fleet.heartbeat(heartbeat, at: components.now())
@@ -43,6 +45,10 @@ enum AgentRoutes {
                 }
             } catch let error as ReplayFormatError {
                 throw APIError.badRequest("nothing was stored: \(error)", code: "malformed-observation")
+            }
+            let scope = TokenAuthMiddleware<Context>.agentScope(request, tokens: tokens)
+            if let stranger = observations.first(where: { !scope.admits($0.agent) }) {
+                throw APIError.outOfScope(scope, agent: stranger.agent, nothingStored: true)
             }
             if !TokenAuthMiddleware<Context>.isOperator(request, tokens: tokens) {
                 for index in observations.indices { observations[index].time = now }

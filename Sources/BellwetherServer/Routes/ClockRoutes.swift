@@ -17,7 +17,7 @@ enum ClockRoutes {
     }
 
     static func routes<Context: RequestContext>(configuration: ServerConfiguration, components: ServerComponents) -> RouteCollection<Context> {
-        let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
+        let tokens = configuration.accessTokens
         let routes = EndpointRoutes<Context>(access: .operator, tokens: tokens, fleet: components.fleet)
         routes.on(.advanceClock) { request, _ in
             guard let clock = components.clock else {

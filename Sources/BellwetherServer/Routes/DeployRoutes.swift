@@ -5,7 +5,7 @@ import Hummingbird
 /// deploy command is configured).
 enum DeployRoutes {
     static func routes<Context: RequestContext>(configuration: ServerConfiguration, components: ServerComponents) -> RouteCollection<Context> {
-        let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
+        let tokens = configuration.accessTokens
         let routes = EndpointRoutes<Context>(access: .operator, tokens: tokens, fleet: components.fleet)
         let store = components.store
         routes.on(.rolloutDeployments) { request, context in

@@ -4,7 +4,7 @@ import Hummingbird
 /// `GET /api/v1/agents[?version=V&cohort=C]`: the fleet as the controller sees it.
 enum FleetRoutes {
     static func routes<Context: RequestContext>(configuration: ServerConfiguration, components: ServerComponents) -> RouteCollection<Context> {
-        let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
+        let tokens = configuration.accessTokens
         let routes = EndpointRoutes<Context>(access: .operator, tokens: tokens, fleet: components.fleet, sessions: components.sessionCheck)
         routes.on(.listAgents) { request, _ in
             let version = request.uri.queryParameters["version"].map(String.init)

@@ -7,7 +7,7 @@ enum MetricsRoutes {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
 
     static func routes<Context: RequestContext>(configuration: ServerConfiguration, components: ServerComponents) -> RouteCollection<Context> {
-        let routes = EndpointRoutes<Context>(access: .anyone, tokens: AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken), fleet: components.fleet)
+        let routes = EndpointRoutes<Context>(access: .anyone, tokens: configuration.accessTokens, fleet: components.fleet)
         routes.on(.metrics) { _, _ in
             let text = try components.metrics.scrape(
                 store: components.store, fleet: await components.fleet.snapshot(), now: components.now(), silentAfter: configuration.silentAfter

@@ -10,15 +10,21 @@ import SwiftProtobuf
 /// read by the control loop through `EmbeddedMetricSource`.
 enum OTLPRoutes {
     static func routes<Context: RequestContext>(configuration: ServerConfiguration, components: ServerComponents) -> RouteCollection<Context> {
-        let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
+        let tokens = configuration.accessTokens
         let routes = EndpointRoutes<Context>(access: .agent, tokens: tokens, fleet: components.fleet, errors: OTLPErrorMiddleware())
         let receiver = components.otlp
         let checks = ActiveRolloutChecks(store: components.store)
         routes.on(.otlpMetrics) { request, _ in
-            try await receive(request, components, checks, signal: "metrics") { try receiver.receiveMetrics($0, encoding: $1, coding: $2, at: $3) }
+            let scope = TokenAuthMiddleware<Context>.agentScope(request, tokens: tokens)
+            return try await receive(request, components, checks, signal: "metrics") {
+                try receiver.receiveMetrics($0, encoding: $1, coding: $2, at: $3, scope: scope)
+            }
         }
         routes.on(.otlpTraces) { request, _ in
-            try await receive(request, components, checks, signal: "traces") { try receiver.receiveTraces($0, encoding: $1, coding: $2, at: $3) }
+            let scope = TokenAuthMiddleware<Context>.agentScope(request, tokens: tokens)
+            return try await receive(request, components, checks, signal: "traces") {
+                try receiver.receiveTraces($0, encoding: $1, coding: $2, at: $3, scope: scope)
+            }
         }
         return routes.collection
     }

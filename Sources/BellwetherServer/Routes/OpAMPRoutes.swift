@@ -9,7 +9,7 @@ import Hummingbird
 /// assign and judge it like any other, and its assignment goes back in the reply.
 enum OpAMPRoutes {
     static func routes<Context: RequestContext>(configuration: ServerConfiguration, components: ServerComponents) -> RouteCollection<Context> {
-        let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
+        let tokens = configuration.accessTokens
         let decoder = OpAMPMessageDecoder(limit: configuration.opamp.bodyLimit)
         let routes = EndpointRoutes<Context>(
             access: .agent, tokens: tokens, fleet: components.fleet, errors: OpAMPErrorMiddleware(),
@@ -26,6 +26,8 @@ enum OpAMPRoutes {
             }
             var assignment: AgentAssignment?
             if let heartbeat = reception.heartbeat {
+                let scope = TokenAuthMiddleware<Context>.agentScope(request, tokens: tokens)
+                guard scope.admits(heartbeat.id) else { throw APIError.outOfScope(scope, agent: heartbeat.id) }
                 // The same bounds as a JSON heartbeat: one agent cannot bloat the shared registry.
                 let request = HeartbeatRequest(id: heartbeat.id, version: heartbeat.version, labels: heartbeat.labels, healthy: heartbeat.healthy)
                 let checked: AgentHeartbeat

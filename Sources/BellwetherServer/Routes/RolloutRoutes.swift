@@ -9,7 +9,7 @@ enum RolloutRoutes {
     static let listLimit = 200
 
     static func routes<Context: RequestContext>(configuration: ServerConfiguration, components: ServerComponents) -> RouteCollection<Context> {
-        let tokens = AccessTokens(admin: configuration.adminToken, agent: configuration.agentToken)
+        let tokens = configuration.accessTokens
         let routes = EndpointRoutes<Context>(access: .operator, tokens: tokens, fleet: components.fleet, sessions: components.sessionCheck)
         let commands = RolloutCommands(configuration: configuration, components: components)
         let store = components.store

@@ -36,13 +36,20 @@ public struct MetricAccumulator: Sendable {
 
     /// The observations `request` makes, one per agent, stamped `time` (when it was received: the
     /// controller's clock, not the agents', decides which interval data falls in), reporting the
-    /// running totals of the metrics the request touched.
-    public mutating func ingest(_ request: OTLPExportMetricsServiceRequest, at time: Double) -> (observations: [AgentObservation], summary: IngestSummary) {
+    /// running totals of the metrics the request touched. Resources of agents outside `scope` are
+    /// rejected before they touch any total.
+    public mutating func ingest(
+        _ request: OTLPExportMetricsServiceRequest, at time: Double, scope: AgentScope = .any
+    ) -> (observations: [AgentObservation], summary: IngestSummary) {
         var summary = IngestSummary()
         var touched = AgentGroups<AgentTouch>()
         for resourceMetrics in request.resourceMetrics {
             guard let identity = attribution.identity(of: resourceMetrics.resource) else {
                 summary.unattributed += resourceMetrics.scopeMetrics.reduce(0) { $0 + $1.metrics.reduce(0) { $0 + $1.pointCount } }
+                continue
+            }
+            guard scope.admits(identity.agent) else {
+                summary.reject(scope.refusal(of: identity.agent), count: resourceMetrics.scopeMetrics.reduce(0) { $0 + $1.metrics.reduce(0) { $0 + $1.pointCount } })
                 continue
             }
             if lastSeen[identity.agent] == nil, lastSeen.count >= limits.agents {

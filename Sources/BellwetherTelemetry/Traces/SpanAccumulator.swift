@@ -38,9 +38,9 @@ public struct SpanAccumulator: Sendable {
     }
 
     /// The observations `request` makes, one per agent, stamped `time` (when it was received), and
-    /// the spans that failed a check's rule.
+    /// the spans that failed a check's rule. Resources of agents outside `scope` are rejected.
     public mutating func ingest(
-        _ request: OTLPExportTraceServiceRequest, at time: Double
+        _ request: OTLPExportTraceServiceRequest, at time: Double, scope: AgentScope = .any
     ) -> (observations: [AgentObservation], summary: IngestSummary, failing: [FailingSpan]) {
         var summary = IngestSummary()
         var failing: [FailingSpan] = []
@@ -48,6 +48,10 @@ public struct SpanAccumulator: Sendable {
         for resourceSpans in request.resourceSpans {
             guard let identity = attribution.identity(of: resourceSpans.resource) else {
                 summary.unattributed += resourceSpans.scopeSpans.reduce(0) { $0 + $1.spans.count }
+                continue
+            }
+            guard scope.admits(identity.agent) else {
+                summary.reject(scope.refusal(of: identity.agent), count: resourceSpans.scopeSpans.reduce(0) { $0 + $1.spans.count })
                 continue
             }
             if lastSeen[identity.agent] == nil, lastSeen.count >= limits.agents {
