@@ -1,4 +1,5 @@
 import BellwetherCore
+import Metrics
 import Foundation
 import ServiceLifecycle
 
@@ -32,6 +33,8 @@ public struct ControllerService: Service {
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             await beforePass()
             await controller.tick()
+            // Operators alert when this stops growing: a loop that no longer passes judges nothing.
+            Counter(label: "bellwether_control_passes_total", factory: controller.telemetry).increment()
             next = next.addingTimeInterval(period)
             if next <= clock.now { next = clock.now.addingTimeInterval(period) }
             let deadline = next

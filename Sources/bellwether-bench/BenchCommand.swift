@@ -7,6 +7,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bellwether-bench",
         abstract: "Benchmarks of Bellwether's decision engine and its OTLP receiver.",
-        subcommands: [DecisionsCommand.self, OTLPCommand.self, OTLPHTTPCommand.self]
+        subcommands: [DecisionsCommand.self, OTLPCommand.self, OTLPHTTPCommand.self, HostileCommand.self]
     )
 }

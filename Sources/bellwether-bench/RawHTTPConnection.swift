@@ -82,7 +82,22 @@ final class RawHTTPConnection {
         end = 0
     }
 
-    private func write(_ bytes: [UInt8]) throws(Failure) {
+    /// Sends `request`, which should ask for `Connection: close`, and returns everything the
+    /// server sent until it closed the connection, head and body, as text.
+    func fetch(_ request: [UInt8]) throws(Failure) -> String {
+        try write(request)
+        while true {
+            do {
+                try fill()
+            } catch .closed {
+                break
+            }
+        }
+        return String(decoding: buffer[start..<end], as: UTF8.self)
+    }
+
+    /// Writes bytes without waiting for an answer: a request sent in pieces.
+    func write(_ bytes: [UInt8]) throws(Failure) {
         var sent = 0
         while sent < bytes.count {
             let result = bytes.withUnsafeBytes { Foundation.send(socket, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }

@@ -71,6 +71,7 @@ import Testing
 enum PromTool {
     static let countedThroughSwiftMetrics = [
         "bellwether_notification_deliveries_total", "bellwether_analysis_duration_seconds", "bellwether_metric_source_failures_total",
+        "bellwether_control_passes_total",
     ]
 
     struct Failed: Error, CustomStringConvertible {

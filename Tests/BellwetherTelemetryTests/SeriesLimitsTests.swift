@@ -42,6 +42,33 @@ import Testing
         #expect(accumulator.ingest(otherAgent, at: 100).summary.rejected == 0, "the limit is per agent")
     }
 
+    /// A flood of made-up agent ids, each within its own limit, must not grow the receiver
+    /// without bound: the series of all agents have a limit too, freed as agents are forgotten.
+    @Test func seriesPastTheLimitOfAllAgentsAreRejectedUntilAgentsAreForgotten() {
+        var accumulator = Self.limited(agents: 100, series: 3)
+        accumulator.limits.series = 5
+        let three = (0..<3).map { OTLP.point(1, at: 1, attributes: [OTLP.attribute("junk", "j\($0)")]) }
+        #expect(accumulator.ingest(OTLP.metrics(agent: "flood-1", [OTLP.sum(Self.records, three)]), at: 100).summary.rejected == 0)
+        let (_, summary) = accumulator.ingest(OTLP.metrics(agent: "flood-2", [OTLP.sum(Self.records, three)]), at: 100)
+        #expect(summary.accepted == 2)
+        #expect(summary.rejected == 1)
+        #expect(summary.message(unit: "data points", attribution: AgentAttribution()).contains("the receiver (5 series of all agents) holds its limit of series"))
+        accumulator.forget(silentSince: 200)
+        #expect(accumulator.ingest(OTLP.metrics(agent: "flood-3", [OTLP.sum(Self.records, three)]), at: 300).summary.rejected == 0)
+    }
+
+    /// Two agents at 1e308 would make the cohort's total infinite, and an infinite statistic
+    /// trap the controller where it becomes an index: counts stop at 2^53.
+    @Test func countsPastTwoToTheFiftyThreeAreRejected() {
+        var accumulator = MetricAccumulator()
+        let huge = OTLP.metrics(agent: "a1", [OTLP.sum(Self.records, [OTLP.point(1e308, at: 1)])])
+        let (observations, summary) = accumulator.ingest(huge, at: 100)
+        #expect(observations.isEmpty)
+        #expect(summary.rejected == 1)
+        let largest = OTLP.metrics(agent: "a2", [OTLP.sum(Self.records, [OTLP.point(CountBounds.largestCount, at: 1)])])
+        #expect(accumulator.ingest(largest, at: 100).summary.rejected == 0)
+    }
+
     @Test func agentsPastTheAgentLimitAreRefusedUntilOthersAreForgotten() {
         var accumulator = Self.limited(agents: 2)
         for agent in ["a1", "a2"] {

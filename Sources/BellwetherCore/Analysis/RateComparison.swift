@@ -142,7 +142,7 @@ public struct RateComparison: Sendable {
             let reported = canaryAsReported ?? canary
             if RateFloorTest.logEValue(events: reported.events, exposure: reported.exposure, floor: absoluteFloor) >= log(1 / passLevel) {
                 outcome.verdict = .pass
-                outcome.reason = "\(Int(reported.events)) in \(Int(reported.exposure)) rule out a rate above the \(Self.share(absoluteFloor)) floor"
+                outcome.reason = "\(String(format: "%.0f", reported.events)) in \(String(format: "%.0f", reported.exposure)) rule out a rate above the \(Self.share(absoluteFloor)) floor"
                 return outcome
             }
         }

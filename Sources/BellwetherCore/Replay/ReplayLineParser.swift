@@ -98,7 +98,12 @@ public struct ReplayLineParser {
         var fields = Fields()
         try object { (parser: inout ReplayLineParser, key: String) throws(ReplayFormatError) in
             switch key {
-            case "time": fields.time = try parser.number(field: "time")
+            case "time":
+                let time = try parser.number(field: "time")
+                guard CountBounds.admits(time: time) else {
+                    throw parser.failure("time \(time) is not seconds since the Unix epoch within ±10^11 s")
+                }
+                fields.time = time
             case "agent":
                 let value = try parser.string(field: "agent")
                 guard !value.isEmpty else { throw parser.failure("agent must be a non-empty string") }
@@ -126,6 +131,7 @@ public struct ReplayLineParser {
         try object { (parser: inout ReplayLineParser, name: String) throws(ReplayFormatError) in
             let value = try parser.number(field: "counters.\(name)")
             guard value >= 0 else { throw parser.failure("counters.\(name) is \(value): cumulative counters are never negative") }
+            guard CountBounds.admits(count: value) else { throw parser.failure("counters.\(name) is \(value), past the largest count, 2^53") }
             result[name] = value
         }
         return result
@@ -144,7 +150,11 @@ public struct ReplayLineParser {
                 }
             }
             guard let total, let failed else { throw parser.failure("spans.\(name) needs \"total\" and \"failed\"") }
-            guard failed <= total else { throw parser.failure("spans.\(name).failed (\(Int(failed))) exceeds total (\(Int(total)))") }
+            guard failed <= total else {
+                // `%g`, not `Int(_:)`: a count can be any finite double, and converting one past
+                // Int.max traps (found by FuzzObservations).
+                throw parser.failure("spans.\(name).failed (\(String(format: "%.15g", failed))) exceeds total (\(String(format: "%.15g", total)))")
+            }
             result[name] = SpanCounts(total: total, failed: failed)
         }
         return result
@@ -221,7 +231,9 @@ public struct ReplayLineParser {
     /// A non-negative whole number.
     private mutating func count(field: @autoclosure () -> String) throws(ReplayFormatError) -> Double {
         let value = try number(field: field())
-        guard value >= 0, value == value.rounded() else { throw failure("\(field()) must be a whole number ≥ 0, found \(value)") }
+        guard value >= 0, value == value.rounded(), CountBounds.admits(count: value) else {
+            throw failure("\(field()) must be a whole number from 0 to 2^53, found \(value)")
+        }
         return value
     }
 

@@ -104,6 +104,7 @@ public struct SequentialRateRatioTest: Sendable {
     /// per event, far under anything a decision could notice. −∞ outside the grid.
     public func logLikelihood(logRatio: Double) -> Double {
         let position = logRatio / Self.gridStep + Double(Self.gridRadius)
+        guard position.isFinite else { return -.infinity }
         let base = Int(position.rounded(.down))
         guard base >= 1, base + 2 < grid.count else {
             if base == 0 || base + 2 == grid.count, grid.indices.contains(base) { return grid[base] }

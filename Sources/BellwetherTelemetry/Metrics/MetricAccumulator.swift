@@ -101,9 +101,12 @@ public struct MetricAccumulator: Sendable {
     /// Agents whose series the accumulator holds.
     public var agentCount: Int { lastSeen.count }
 
-    /// How many series `agent` may still add, counters and histograms together.
-    private func seriesLeft(agent: String) -> Int {
-        limits.seriesPerAgent - counters.seriesCount(agent: agent) - histograms.seriesCount(agent: agent)
+    /// How many series `agent` may still add, counters and histograms together, and whose limit
+    /// that is (the agent's, or the receiver's for all agents).
+    private func seriesLeft(agent: String) -> (count: Int, holder: String) {
+        let own = limits.seriesPerAgent - counters.seriesCount(agent: agent) - histograms.seriesCount(agent: agent)
+        let all = limits.series - counters.seriesCount - histograms.seriesCount
+        return all < own ? (all, "the receiver (\(limits.series) series of all agents)") : (own, "agent \(agent)")
     }
 
     /// What one request changed for one agent.
@@ -127,8 +130,8 @@ public struct MetricAccumulator: Sendable {
             counters.add(
                 sum.dataPoints, metric: metric.name, agent: agent, cumulative: cumulative, filters: checks.metricFilters[metric.name] ?? [],
                 seriesLimit: seriesLeft(agent: agent),
-                value: { point in point.number.flatMap { $0.isFinite && $0 >= 0 ? $0 : nil } },
-                problem: "a monotonic sum must be a finite number ≥ 0", summary: &summary, changed: &touch.counters
+                value: { point in point.number.flatMap { CountBounds.admits(count: $0) ? $0 : nil } },
+                problem: "a monotonic sum must be a number from 0 to 2^53", summary: &summary, changed: &touch.counters
             )
         case .histogram(let histogram):
             guard let cumulative = histogram.aggregationTemporality.isCumulative else {

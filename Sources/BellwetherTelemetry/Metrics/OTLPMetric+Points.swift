@@ -37,8 +37,9 @@ extension OTLPNumberDataPoint {
 extension OTLPHistogramDataPoint {
     /// The point as `HistogramCounts`; nil when its buckets do not fit its bounds (OTLP requires
     /// one more bucket than bounds, bounds strictly increasing, or neither: a count and sum only,
-    /// taken as one bucket).
+    /// taken as one bucket) or a count is past `CountBounds.largestCount`.
     var counts: HistogramCounts? {
+        guard CountBounds.admits(count: Double(count)), bucketCounts.allSatisfy({ CountBounds.admits(count: Double($0)) }) else { return nil }
         if bucketCounts.isEmpty, explicitBounds.isEmpty {
             return HistogramCounts(bounds: [], counts: [Double(count)], count: Double(count), sum: hasSum && sum.isFinite ? sum : 0)
         }

@@ -9,6 +9,9 @@ public struct SeriesLimits: Sendable, Hashable {
     public var agents = 200_000
     /// Series (a metric with one set of attributes) held for one agent.
     public var seriesPerAgent = 2_000
+    /// Series held for all agents together: about 200 bytes each, so the default bounds them near
+    /// 200 MiB however many agents a flood of made-up ids brings.
+    public var series = 1_000_000
     /// Bytes of a metric name.
     public var nameBytes = 255
 

@@ -21,10 +21,15 @@ struct SeriesTotals<Value: CumulativeValue>: Sendable {
     }
 
     private var agents: [String: AgentSeries] = [:]
+    /// Series held for every agent together.
+    private(set) var seriesCount = 0
 
     /// Forgets every series and total of `agents`.
     mutating func remove(agents gone: Set<String>) {
-        for agent in gone { agents[agent] = nil }
+        for agent in gone {
+            seriesCount -= agents[agent]?.seriesCount ?? 0
+            agents[agent] = nil
+        }
     }
 
     var isEmpty: Bool { agents.isEmpty }
@@ -39,11 +44,12 @@ struct SeriesTotals<Value: CumulativeValue>: Sendable {
 
     /// Adds the points of one metric to `agent`'s total, and those a filter selects to the
     /// filter's total; `value` reads a point, nil when invalid (rejected with `problem`). A point
-    /// of a series not yet held is rejected once `seriesLimit` new series have been added. Inserts
-    /// the names of the totals that changed into `changed`.
+    /// of a series not yet held is rejected once `seriesLimit.count` new series have been added,
+    /// saying whose limit it met. Inserts the names of the totals that changed into `changed`.
     mutating func add<Point: SeriesPoint>(
         _ points: [Point], metric: String, agent: String, cumulative: Bool, filters: [TelemetryChecks.MetricFilter],
-        seriesLimit: Int = .max, value: (Point) -> Value?, problem: String, summary: inout IngestSummary, changed: inout Set<String>
+        seriesLimit: (count: Int, holder: String) = (.max, ""), value: (Point) -> Value?, problem: String,
+        summary: inout IngestSummary, changed: inout Set<String>
     ) {
         var owner = agents.removeValue(forKey: agent) ?? AgentSeries()
         var series = owner.series.removeValue(forKey: metric) ?? [:]
@@ -55,6 +61,7 @@ struct SeriesTotals<Value: CumulativeValue>: Sendable {
         let held = series.count
         defer {
             owner.seriesCount += series.count - held
+            seriesCount += series.count - held
             if let total { owner.totals[metric] = total }
             for (filter, total) in zip(filters, filtered) { if let total { owner.totals[filter.key] = total } }
             if !series.isEmpty { owner.series[metric] = series }
@@ -71,8 +78,8 @@ struct SeriesTotals<Value: CumulativeValue>: Sendable {
             }
             let key = SeriesAttributes(point.attributes)
             if series[key] == nil {
-                guard newSeries < seriesLimit else {
-                    summary.reject("agent \(agent) holds its limit of series; a new series of \(metric) is refused")
+                guard newSeries < seriesLimit.count else {
+                    summary.reject("\(seriesLimit.holder) holds its limit of series; a new series of \(metric) is refused")
                     continue
                 }
                 newSeries += 1

@@ -144,4 +144,12 @@ import Testing
         #expect(abs(evidence.last! - evidence[100]) < 0.05)
         #expect(test.logEValue(againstLogNull: 0, worseWhen: .higher) > 100, "without the spread it would be overwhelming")
     }
+
+    @Test func anInfiniteLogRatioHasNoLikelihoodRatherThanATrap() {
+        var test = SequentialRateRatioTest()
+        test.append(IntervalPair(canary: EventCounts(events: 3, exposure: 100), baseline: EventCounts(events: 2, exposure: 100)))
+        #expect(test.logLikelihood(logRatio: .infinity) == -.infinity)
+        #expect(test.logLikelihood(logRatio: -.infinity) == -.infinity)
+        #expect(test.logLikelihood(logRatio: .nan) == -.infinity)
+    }
 }

@@ -35,6 +35,27 @@ import Testing
         #expect(throws: ReplayFormatError.self) { try parse(objects) }
     }
 
+    /// Found by FuzzObservations: the error about more failed spans than spans converted the
+    /// counts to `Int`, which traps past Int.max; counts now stop at 2^53, and the error formats them.
+    @Test func aFailedCountPastIntMaxIsAnErrorNotATrap() throws {
+        let body = #"{"agent": "a", "spans": {"s": {"total": 0, "failed": 18888888888888888888888888888888888888888888}}}"#
+        let error = #expect(throws: ReplayFormatError.self) { try observations(body) }
+        #expect(error?.message == "spans.s.failed must be a whole number from 0 to 2^53, found 1.8888888888888888e+43", "\(error?.message ?? "")")
+        let largest = #"{"agent": "a", "spans": {"s": {"total": 0, "failed": 9007199254740992}}}"#
+        let exceeds = #expect(throws: ReplayFormatError.self) { try observations(largest) }
+        #expect(exceeds?.message == "spans.s.failed (9.00719925474099e+15) exceeds total (0)", "\(exceeds?.message ?? "")")
+    }
+
+    @Test(arguments: [
+        (#"{"agent": "a", "counters": {"r": 1e300}}"#, "counters.r is 1e+300, past the largest count, 2^53"),
+        (#"{"agent": "a", "spans": {"s": {"total": 1e300, "failed": 0}}}"#, "spans.s.total must be a whole number from 0 to 2^53, found 1e+300"),
+        (#"{"time": 1e300, "agent": "a", "counters": {"r": 1}}"#, "time 1e+300 is not seconds since the Unix epoch within ±10^11 s"),
+    ])
+    func countsAndTimesPastTheirBoundsAreErrors(body: String, message: String) {
+        let error = #expect(throws: ReplayFormatError.self) { try observations(body) }
+        #expect(error?.message == message, "\(error?.message ?? "")")
+    }
+
     /// A live body, parsed as `POST /api/v1/observations` parses it.
     private func observations(_ text: String) throws(ReplayFormatError) -> [AgentObservation] {
         var copy = text
