@@ -27,7 +27,11 @@ public struct OpAMPSessionTable: Sendable {
     /// Takes in one message. An `agent_disconnect` ends the instance's session (the specification
     /// asks the server to forget the association) and is not a heartbeat: the agent counts as
     /// silent once its last real report ages, unless a new instance of it (a restart) reports.
-    public mutating func receive(_ message: OpAMPAgentToServer, at time: Double) -> OpAMPReception {
+    ///
+    /// A described instance whose agent id `scope` does not admit is refused before anything of
+    /// it is kept (`OpAMPReception.outOfScope`): a scoped token cannot fill the table with agents
+    /// it does not run, nor change what an admitted instance of another team said about itself.
+    public mutating func receive(_ message: OpAMPAgentToServer, at time: Double, scope: AgentScope = .any) -> OpAMPReception {
         evictIdle(at: time)
         let uid = message.instanceUid
         if message.hasAgentDisconnect {
@@ -44,6 +48,9 @@ public struct OpAMPSessionTable: Sendable {
         }
         var session = sessions[uid] ?? OpAMPSession(instanceUID: uid)
         let reportFullState = session.receive(message)
+        if session.isDescribed, !scope.admits(session.agentID) {
+            return OpAMPReception(instanceUID: uid, reportFullState: false, disconnected: false, heartbeat: nil, outOfScope: session.agentID)
+        }
         sessions[uid] = session
         lastHeard[uid] = time
         return OpAMPReception(instanceUID: uid, reportFullState: reportFullState, disconnected: false, heartbeat: session.heartbeat(settings))
@@ -86,4 +93,7 @@ public struct OpAMPReception: Sendable, Hashable {
     public var heartbeat: AgentHeartbeat?
     /// The table holds `maxSessions` and none is idle: the instance is not taken in.
     public var refused = false
+    /// The agent id the instance speaks for, when the caller's scope does not admit it: nothing
+    /// of the message was kept.
+    public var outOfScope: String?
 }

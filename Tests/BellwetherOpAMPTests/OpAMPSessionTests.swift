@@ -191,6 +191,23 @@ import Testing
         #expect(table.session(Data(repeating: 2, count: 16)) == nil)
     }
 
+    @Test func anInstanceOutsideTheCallersScopeIsRefusedAndNothingOfItIsKept() {
+        var table = OpAMPSessionTable()
+        let eu = AgentScope.prefix("eu-")
+        let stranger = table.receive(Self.message(sequence: 0, id: "us-7"), at: 0, scope: eu)
+        #expect(stranger.outOfScope == "us-7")
+        #expect(stranger.heartbeat == nil)
+        #expect(table.count == 0, "a refused instance takes no place in the table")
+
+        #expect(table.receive(Self.message(sequence: 0, id: "eu-7"), at: 10, scope: eu).heartbeat?.id == "eu-7")
+        let renamed = table.receive(Self.message(sequence: 1, id: "us-7"), at: 20, scope: eu)
+        #expect(renamed.outOfScope == "us-7")
+        #expect(table.session(Self.uid)?.agentID == "eu-7", "an admitted instance cannot be turned into another team's agent")
+
+        let undescribed = table.receive(Self.message(sequence: 0, version: nil) { $0.instanceUid = Data(repeating: 9, count: 16) }, at: 30, scope: eu)
+        #expect(undescribed.outOfScope == nil && undescribed.reportFullState, "an instance that has not said who it is is asked to, as any other")
+    }
+
     @Test func sha256MatchesTheStandardVectors() {
         func hex(_ text: String) -> String { SHA256.digest(Array(text.utf8)).map { String(format: "%02x", $0) }.joined() }
         #expect(hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")

@@ -86,6 +86,7 @@ import Testing
             #expect(reply.errorResponse.errorMessage.contains("collector-1 is outside this token's scope"), "\(reply.errorResponse.errorMessage)")
         }
         #expect(await server.fleet.snapshot().isEmpty)
+        #expect(await server.components.opamp.count == 0, "the refused instance holds no OpAMP session")
     }
 
     @Test func aScopedTokenIsAnAgentTokenAndOpensNoOperatorEndpoint() async throws {

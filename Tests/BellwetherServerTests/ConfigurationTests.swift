@@ -28,6 +28,17 @@ import Testing
         #expect(configuration.adminToken == "ops-6c1f8a3e9b2d4707")
     }
 
+    /// The OTLP receiver's running totals follow `--forget-agents-after` when it is under an hour,
+    /// so a departed agent is forgotten everywhere at once; past an hour memory is bounded by the hour.
+    @Test(arguments: [("10m", 600.0, 600.0), ("7d", 604_800.0, 3_600.0)])
+    func theReceiverForgetsAgentsNoLaterThanTheFleet(setting: String, fleet: Double, receiver: Double) throws {
+        var settings = ServerSettings()
+        settings.forgetAgentsAfter = setting
+        let configuration = try ServerConfiguration.resolve(flags: settings, configFile: nil, environment: [:])
+        #expect(configuration.forgetSilentAgentsAfterSeconds == fleet)
+        #expect(configuration.otlp.forgetAgentsAfterSeconds == receiver)
+    }
+
     /// Agents' telemetry drives promotions and rollbacks: off loopback it needs a token as much as
     /// the operator API does, on the API's listener and on the OTLP one alike.
     @Test(arguments: [

@@ -110,9 +110,13 @@ import Testing
 
     @Test func templatesAreCheckedWhenRead() throws {
         #expect(try DeployCommandTemplate(#"drivers/x.sh "{agent} and more" '{version}'"#).words == ["drivers/x.sh", "{agent} and more", "{version}"])
-        #expect(throws: ConfigurationError.self) { try DeployCommandTemplate("x.sh {host}") }
-        #expect(throws: ConfigurationError.self) { try DeployCommandTemplate("x.sh 'unclosed") }
-        #expect(throws: ConfigurationError.self) { try DeployCommandTemplate("   ") }
+        #expect(throws: DeployCommandError.self) { try DeployCommandTemplate("x.sh {host}") }
+        #expect(throws: DeployCommandError.self) { try DeployCommandTemplate("x.sh 'unclosed") }
+        #expect(throws: DeployCommandError.self) { try DeployCommandTemplate("   ") }
+        let longest = "x.sh " + String(repeating: "a", count: DeployCommandTemplate.maxBytes - 5)
+        #expect(try DeployCommandTemplate(longest).words.count == 2)
+        let error = #expect(throws: DeployCommandError.self) { try DeployCommandTemplate(longest + "a") }
+        #expect(error?.message.contains("4097 bytes long, past the limit of 4096") == true, "\(error?.message ?? "")")
     }
 
     @Test func theShippedSSHDriverRefusesArgumentsItCannotQuoteSafely() throws {

@@ -20,5 +20,6 @@ let package = Package(
         fuzzTarget("FuzzOTLP", [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         fuzzTarget("FuzzOpAMP", [.product(name: "SwiftProtobuf", package: "swift-protobuf")]),
         fuzzTarget("FuzzAPI", []),
+        fuzzTarget("FuzzDeployCommand", []),
     ]
 )

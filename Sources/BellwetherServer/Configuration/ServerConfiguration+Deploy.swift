@@ -3,7 +3,13 @@ import BellwetherCore
 extension ServerConfiguration {
     /// The exec deploy driver's settings, each checked with what to write instead.
     mutating func applyDeploy(_ settings: ServerSettings) throws(ConfigurationError) {
-        if let command = settings.deployCommand { deploy.command = try DeployCommandTemplate(command) }
+        if let command = settings.deployCommand {
+            do throws(DeployCommandError) {
+                deploy.command = try DeployCommandTemplate(command)
+            } catch {
+                throw ConfigurationError(error.message)
+            }
+        }
         if let concurrency = settings.deployConcurrency { deploy.concurrency = concurrency }
         if let attempts = settings.deployAttempts { deploy.attempts = attempts }
         if let timeout = settings.deployTimeout { deploy.timeout = try Self.duration(timeout, key: "deployTimeout") }

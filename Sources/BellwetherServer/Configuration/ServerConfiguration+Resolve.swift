@@ -64,6 +64,9 @@ extension ServerConfiguration {
                 throw ConfigurationError("--forget-agents-after '\(forget)' is not a duration: \(DurationParser.hint) (default: 7d)")
             }
             forgetSilentAgentsAfterSeconds = seconds
+            // Running totals in memory never outlive the agent in the registry; an hour bounds them
+            // when the registry keeps agents longer.
+            otlp.forgetAgentsAfterSeconds = min(otlp.forgetAgentsAfterSeconds, seconds)
         }
         if let idle = settings.idleTimeout {
             guard let seconds = DurationParser.seconds(idle), seconds >= 1 else {

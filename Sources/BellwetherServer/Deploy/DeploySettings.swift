@@ -1,3 +1,5 @@
+import BellwetherCore
+
 /// The exec deploy driver's settings: for fleets without an agent-side updater, a command the
 /// server runs when an agent's desired version changes (`deployCommand` in `--config`).
 public struct DeploySettings: Sendable, Hashable {

@@ -12,8 +12,8 @@ public actor OpAMPSessions {
         table = OpAMPSessionTable(settings: settings)
     }
 
-    func receive(_ message: OpAMPAgentToServer, at time: Date) -> OpAMPReception {
-        table.receive(message, at: time.timeIntervalSince1970)
+    func receive(_ message: OpAMPAgentToServer, at time: Date, scope: AgentScope) -> OpAMPReception {
+        table.receive(message, at: time.timeIntervalSince1970, scope: scope)
     }
 
     func answer(_ reception: OpAMPReception, assignment: AgentAssignment?) -> OpAMPServerToAgent {

@@ -20,14 +20,14 @@ enum OpAMPRoutes {
             let message = try decoder.decode(body, contentType: request.headers[.contentType], contentEncoding: request.headers[.contentEncoding])
             let sessions = components.opamp
             let now = components.now()
-            let reception = await sessions.receive(message, at: now)
+            let scope = TokenAuthMiddleware<Context>.agentScope(request, tokens: tokens)
+            let reception = await sessions.receive(message, at: now, scope: scope)
             guard !reception.refused else {
                 throw APIError.full("OpAMP sessions", limit: configuration.opamp.maxSessions, setting: "opamp.maxSessions")
             }
+            if let stranger = reception.outOfScope { throw APIError.outOfScope(scope, agent: stranger) }
             var assignment: AgentAssignment?
             if let heartbeat = reception.heartbeat {
-                let scope = TokenAuthMiddleware<Context>.agentScope(request, tokens: tokens)
-                guard scope.admits(heartbeat.id) else { throw APIError.outOfScope(scope, agent: heartbeat.id) }
                 // The same bounds as a JSON heartbeat: one agent cannot bloat the shared registry.
                 let request = HeartbeatRequest(id: heartbeat.id, version: heartbeat.version, labels: heartbeat.labels, healthy: heartbeat.healthy)
                 let checked: AgentHeartbeat
