@@ -26,6 +26,25 @@ import Testing
         #expect(try server.store.agents().map(\.id) == ["here"])
     }
 
+    /// A whole autoscaling group replaced at once is forgotten a batch per turn of the registry,
+    /// every one of it, while an agent that beats on is kept.
+    @Test func aMassDepartureIsForgottenInTurnsOfABatch() async throws {
+        let server = try await ServerHarness()
+        for index in 0..<2_500 {
+            _ = try await server.fleet.heartbeat(AgentHeartbeat(id: "old-\(index)", version: "2.3.1"), at: t0)
+        }
+        _ = try await server.fleet.heartbeat(AgentHeartbeat(id: "here", version: "2.3.1"), at: t0.addingTimeInterval(Self.week))
+        try await server.fleet.flush()
+        var forgetting = forgetting(server, at: t0.addingTimeInterval(Self.week + 1))
+        forgetting.batch = 1_000
+        let forgotten = try await forgetting.forget()
+        #expect(forgotten.count == 2_500)
+        #expect(Set(forgotten).count == 2_500)
+        #expect(await server.fleet.snapshot().map(\.agent.id) == ["here"])
+        #expect(try server.store.agents().map(\.id) == ["here"])
+        #expect(try await server.fleet.forgetSilent(since: t0.addingTimeInterval(1), keepingAssigned: false, limit: 10).isEmpty)
+    }
+
     @Test func aForgottenAgentFreesItsPlaceUnderTheFleetLimit() async throws {
         let server = try await ServerHarness { $0.limits.fleetAgents = 2 }
         _ = try await server.fleet.heartbeat(AgentHeartbeat(id: "a1", version: "2.3.1"), at: t0)

@@ -125,13 +125,17 @@ public actor FleetRegistry {
     /// Forgets every agent not heard from since `cutoff`, in memory and in the database, except
     /// agents with an assignment when `keepingAssigned` (while a rollout is active they may be in
     /// its plan); returns the ids forgotten. An agent that beats again later is a new agent.
+    ///
+    /// At most `limit` agents go per call, so a mass departure (an autoscaling group replaced at
+    /// once) is forgotten in short turns of the actor between which heartbeats are answered.
     @discardableResult
-    public func forgetSilent(since cutoff: Date, keepingAssigned: Bool) throws -> [String] {
-        let silent = members.values
-            .filter { $0.agent.lastSeen < cutoff && unwritten[$0.agent.id] == nil }
+    public func forgetSilent(since cutoff: Date, keepingAssigned: Bool, limit: Int = .max) throws -> [String] {
+        let silent = members.values.lazy
+            .filter { $0.agent.lastSeen < cutoff && self.unwritten[$0.agent.id] == nil }
             .filter { !keepingAssigned || $0.assignment == nil }
+            .prefix(limit)
             .map(\.agent.id)
-        let forgotten = try store.forgetAgents(ids: silent, silentSince: cutoff)
+        let forgotten = try store.forgetAgents(ids: Array(silent), silentSince: cutoff)
         for id in forgotten { members[id] = nil }
         return forgotten
     }

@@ -13,11 +13,23 @@ struct SilentAgentForgetting: Sendable {
     let now: @Sendable () -> Date
     var logger = Logger(label: "bellwether.fleet")
 
+    /// Agents forgotten per turn of the registry: a thousand deletions take milliseconds, so a
+    /// heartbeat waits at most that long behind a mass forget of 200,000 agents.
+    var batch = 1_000
+
     /// Returns the ids forgotten.
     @discardableResult
     func forget() async throws -> [String] {
         let keepingAssigned = try !store.activeRollouts().isEmpty
-        return try await fleet.forgetSilent(since: now().addingTimeInterval(-after), keepingAssigned: keepingAssigned)
+        let cutoff = now().addingTimeInterval(-after)
+        var forgotten: [String] = []
+        while true {
+            let turn = try await fleet.forgetSilent(since: cutoff, keepingAssigned: keepingAssigned, limit: batch)
+            forgotten += turn
+            // Fewer than a batch: nothing silent is left (an agent kept for a pending write waits
+            // for the next minute's run, which the loop must not spin on).
+            guard turn.count == batch else { return forgotten }
+        }
     }
 
     func forgetLoggingFailure() async {
