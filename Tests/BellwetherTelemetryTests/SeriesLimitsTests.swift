@@ -57,6 +57,21 @@ import Testing
         #expect(accumulator.ingest(OTLP.metrics(agent: "flood-3", [OTLP.sum(Self.records, three)]), at: 300).summary.rejected == 0)
     }
 
+    /// Every held histogram series keeps its buckets: a point with more than the limit is
+    /// rejected on its own, and a point at the limit is taken.
+    @Test func aHistogramPointWithMoreBucketsThanTheLimitIsRejected() {
+        var accumulator = Self.limited()
+        accumulator.limits.histogramBuckets = 8
+        let atLimit = OTLP.histogram("latency", bounds: (1...7).map(Double.init), counts: [UInt64](repeating: 1, count: 8), sum: 20, at: 1)
+        let past = OTLP.histogram("latency_wide", bounds: (1...8).map(Double.init), counts: [UInt64](repeating: 1, count: 9), sum: 20, at: 1)
+        let (samples, summary) = accumulator.ingest(OTLP.metrics(agent: "a1", [atLimit, past]), at: 100)
+        #expect(summary.accepted == 1)
+        #expect(summary.rejected == 1)
+        #expect(summary.message(unit: "data points", attribution: AgentAttribution()).contains("latency_wide: a histogram point has more than 8 buckets"))
+        #expect(samples.first?.histograms["latency"]?.counts.count == 8)
+        #expect(samples.first?.histograms["latency_wide"] == nil)
+    }
+
     /// Two agents at 1e308 would make the cohort's total infinite, and an infinite statistic
     /// trap the controller where it becomes an index: counts stop at 2^53.
     @Test func countsPastTwoToTheFiftyThreeAreRejected() {

@@ -138,8 +138,13 @@ public struct MetricAccumulator: Sendable {
                 summary.reject("\(metric.name): aggregation temporality unspecified", count: histogram.dataPoints.count)
                 return
             }
+            let limit = limits.histogramBuckets
+            let points = histogram.dataPoints.filter { $0.bucketCounts.count <= limit && $0.explicitBounds.count < limit }
+            if points.count < histogram.dataPoints.count {
+                summary.reject("\(metric.name): a histogram point has more than \(limit) buckets", count: histogram.dataPoints.count - points.count)
+            }
             histograms.add(
-                histogram.dataPoints, metric: metric.name, agent: agent, cumulative: cumulative,
+                points, metric: metric.name, agent: agent, cumulative: cumulative,
                 filters: checks.metricFilters[metric.name] ?? [], seriesLimit: seriesLeft(agent: agent), value: \.counts,
                 problem: "bucket_counts must have one more entry than increasing, finite explicit_bounds",
                 summary: &summary, changed: &touch.histograms

@@ -14,6 +14,10 @@ public struct SeriesLimits: Sendable, Hashable {
     public var series = 1_000_000
     /// Bytes of a metric name.
     public var nameBytes = 255
+    /// Buckets of one histogram point (explicit bounds + 1). Each held histogram series keeps its
+    /// buckets, so without a bound one point with a million bounds costs 16 MB for as long as its
+    /// agent reports. OpenTelemetry's defaults use 16 (explicit) and at most 160 (exponential).
+    public var histogramBuckets = 1_024
 
     public init() {}
 }
