@@ -79,4 +79,37 @@ import Testing
         let latency = observations.last { $0.agent == "py-canary" && $0.histograms["agent.data.processing_duration_seconds"] != nil }
         #expect(latency?.histograms["agent.data.processing_duration_seconds"]?.count == 30)
     }
+
+    /// The SDK's base-2 exponential histograms (the aggregation OpenTelemetry recommends for latency)
+    /// land on Bellwether's fixed grid, whatever scale the SDK chose and whichever temporality it
+    /// exports, so one agent's points add up and two agents' compare bucket by bucket.
+    @Test func exponentialHistogramsOfPythonAgentsLandOnTheGrid() async throws {
+        let server = try RunningServer(bellwether, token: Self.adminToken, agentToken: Self.agentToken, otlpListener: false)
+        defer { server.stop() }
+        try await server.waitUntilReady()
+        let exponential = ["OTEL_EXPORTER_OTLP_METRICS_DEFAULT_HISTOGRAM_AGGREGATION": "base2_exponential_bucket_histogram"]
+        let cumulative = try agent("py-exp-cumulative", version: "2.4.0", fail: nil, endpoint: server.url, settings: exponential)
+        let delta = try agent("py-exp-delta", version: "2.4.0", fail: nil, endpoint: server.url, settings: exponential.merging([
+            "OTEL_EXPORTER_OTLP_METRICS_TEMPORALITY_PREFERENCE": "DELTA",
+        ]) { $1 })
+        cumulative.waitUntilExit()
+        delta.waitUntilExit()
+        try #require(cumulative.terminationStatus == 0, "the cumulative agent's exports failed (is opentelemetry-sdk installed? run scripts/test)")
+        try #require(delta.terminationStatus == 0, "the delta agent's exports failed")
+        #expect(try server.terminate() == 0)
+
+        let observations = try BellwetherStore.open(path: server.database).observations(from: 0, through: .infinity)
+        for agent in ["py-exp-cumulative", "py-exp-delta"] {
+            let latency = try #require(
+                observations.last { $0.agent == agent && $0.histograms["agent.data.processing_duration_seconds"] != nil }?
+                    .histograms["agent.data.processing_duration_seconds"], "\(agent) reported no latency histogram")
+            #expect(ExponentialBucketGrid.stretch(of: latency.bounds) != nil, "\(agent): bounds off the grid: \(latency.bounds)")
+            #expect(latency.count == 30, "\(agent): 10 records in each of 3 batches")
+            #expect(latency.counts.reduce(0, +) == 30, "\(agent): every record in a bucket")
+            #expect(abs(latency.sum - 0.9) < 1e-9, "\(agent): 6 records each of 10, 20, 30, 40 and 50 ms")
+            // The median record took 30 ms; one grid bucket is a factor of 2^(1/4).
+            let median = try #require(latency.quantile(0.5))
+            #expect(median > 0.03 / pow(2, 0.25) && median < 0.03 * pow(2, 0.25), "\(agent): p50 \(median)")
+        }
+    }
 }

@@ -181,6 +181,45 @@ import Testing
         #expect(second.observations.first?.histograms[Self.latency] == HistogramCounts(bounds: [0.1, 1], counts: [5, 2, 1], count: 8, sum: 2.6))
     }
 
+    @Test mutating func exponentialHistogramsLandOnTheGridWhateverTheirScale() {
+        // Scale 3 buckets 0 and 1 are (1, 2^(1/8)] and (2^(1/8), 2^(1/4)]: both the grid's bucket 0.
+        let first = accumulator.ingest(OTLP.metrics(agent: "a1", [
+            OTLP.exponentialHistogram(Self.latency, scale: 3, offset: 0, counts: [2, 1], zeroCount: 1, sum: 3.5, at: 10),
+        ]), at: 100)
+        #expect(first.observations.first?.histograms[Self.latency] == HistogramCounts(
+            bounds: ExponentialBucketGrid.bounds(0...0), counts: [1, 3, 0], count: 4, sum: 3.5
+        ))
+        // The SDK downscaled to 2 when a slower record arrived; the total is as exported, on a wider stretch.
+        let second = accumulator.ingest(OTLP.metrics(agent: "a1", [
+            OTLP.exponentialHistogram(Self.latency, scale: 2, offset: 0, counts: [3, 0, 0, 0, 2], zeroCount: 1, sum: 7.5, at: 20),
+        ]), at: 110)
+        #expect(second.observations.first?.histograms[Self.latency] == HistogramCounts(
+            bounds: ExponentialBucketGrid.bounds(0...4), counts: [1, 3, 0, 0, 0, 2, 0], count: 6, sum: 7.5
+        ))
+    }
+
+    @Test mutating func deltaExponentialHistogramsAtDifferentScalesAddUpOnTheGrid() {
+        _ = accumulator.ingest(OTLP.metrics(agent: "a1", [
+            OTLP.exponentialHistogram(Self.latency, scale: 3, offset: 0, counts: [2, 1], sum: 3.25, at: 10, temporality: .delta),
+        ]), at: 100)
+        let second = accumulator.ingest(OTLP.metrics(agent: "a1", [
+            OTLP.exponentialHistogram(Self.latency, scale: 2, offset: 4, counts: [2], sum: 4.5, start: OTLP.started + 10 * OTLP.second, at: 20, temporality: .delta),
+        ]), at: 110)
+        #expect(second.observations.first?.histograms[Self.latency] == HistogramCounts(
+            bounds: ExponentialBucketGrid.bounds(0...4), counts: [0, 3, 0, 0, 0, 2, 0], count: 5, sum: 7.75
+        ))
+    }
+
+    @Test mutating func anExponentialHistogramOffTheGridIsRejectedWithItsReason() {
+        let result = accumulator.ingest(OTLP.metrics(agent: "a1", [
+            OTLP.exponentialHistogram(Self.latency, scale: 21, offset: 0, counts: [1], sum: 1, at: 10),
+            OTLP.exponentialHistogram(Self.latency + ".far", scale: 0, offset: 70, counts: [1], sum: 1, at: 10),
+        ]), at: 100)
+        #expect(result.observations.allSatisfy { $0.histograms.isEmpty })
+        #expect(result.summary.rejected == 2)
+        #expect(result.summary.problems.contains { $0.contains("scale must be from -10 to 20") })
+    }
+
     @Test mutating func deltaHistogramsAndResetHistogramsAddUp() {
         _ = accumulator.ingest(OTLP.metrics(agent: "a1", [OTLP.histogram(Self.latency, bounds: [1], counts: [3, 1], sum: 4, at: 10, temporality: .delta)]), at: 100)
         let second = accumulator.ingest(OTLP.metrics(agent: "a1", [

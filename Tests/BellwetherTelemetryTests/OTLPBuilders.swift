@@ -79,6 +79,28 @@ enum OTLP {
         }
     }
 
+    static func exponentialHistogram(
+        _ name: String, scale: Int32, offset: Int32, counts: [UInt64], zeroCount: UInt64 = 0, sum: Double, start: UInt64 = started,
+        at seconds: UInt64, temporality: OTLPAggregationTemporality = .cumulative
+    ) -> OTLPMetric {
+        OTLPMetric.with {
+            $0.name = name
+            $0.exponentialHistogram = OTLPExponentialHistogram.with {
+                $0.aggregationTemporality = temporality
+                $0.dataPoints = [OTLPExponentialHistogramDataPoint.with {
+                    $0.startTimeUnixNano = start
+                    $0.timeUnixNano = started + seconds * second
+                    $0.scale = scale
+                    $0.zeroCount = zeroCount
+                    $0.positive.offset = offset
+                    $0.positive.bucketCounts = counts
+                    $0.count = counts.reduce(zeroCount, +)
+                    $0.sum = sum
+                }]
+            }
+        }
+    }
+
     static func metrics(_ resources: [(OTLPResource, [OTLPMetric])]) -> OTLPExportMetricsServiceRequest {
         OTLPExportMetricsServiceRequest.with {
             $0.resourceMetrics = resources.map { resource, metrics in

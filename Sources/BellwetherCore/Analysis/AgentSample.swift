@@ -113,10 +113,14 @@ public struct HistogramCounts: Sendable, Hashable, Codable {
         return bounds.last
     }
 
-    /// The sum of two histograms with the same bounds; `other` alone when the bounds differ
-    /// (a re-bucketed series starts again).
+    /// The sum of two histograms with the same bounds, or on stretches of `ExponentialBucketGrid`
+    /// (widened to one); `other` alone when the bounds differ otherwise (a re-bucketed series
+    /// starts again).
     public func adding(_ other: HistogramCounts) -> HistogramCounts {
-        guard other.bounds == bounds else { return other }
+        guard other.bounds == bounds else {
+            guard let (mine, theirs) = aligned(with: other) else { return other }
+            return mine.adding(theirs)
+        }
         return HistogramCounts(
             bounds: bounds,
             counts: zip(counts, other.counts).map { $0 + $1 },

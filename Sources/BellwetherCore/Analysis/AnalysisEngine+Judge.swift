@@ -8,7 +8,9 @@ extension AnalysisEngine {
     /// quantile really moves. Nil when it falls beyond the buckets, where a share cannot be read.
     static func histogramThreshold(_ check: Check, quantile: Double) -> (HistogramCounts) -> HistogramThreshold? {
         { baseline in
-            guard let baselineQuantile = baseline.quantile(quantile), let first = baseline.bounds.first, let last = baseline.bounds.last else { return nil }
+            guard let baselineQuantile = baseline.quantile(quantile), let first = baseline.bounds.first, var last = baseline.bounds.last else { return nil }
+            // On the exponential grid the buckets go on past those the baseline populated.
+            if ExponentialBucketGrid.stretch(of: baseline.bounds) != nil { last = ExponentialBucketGrid.bound(ExponentialBucketGrid.indexes.upperBound) }
             let margin: Double = max(abs(baselineQuantile) * (check.tolerance.relative ?? 0), check.tolerance.absolute ?? 0)
             let above = check.worseWhen == .higher
             let tolerated = above ? baselineQuantile + margin : baselineQuantile - margin

@@ -180,7 +180,10 @@ struct HistogramThreshold: Sendable, Hashable {
 
     /// Observations beyond the threshold over observations, for a histogram with these bounds.
     func counts(in histogram: HistogramCounts) -> EventCounts? {
-        guard histogram.bounds == bounds else { return nil }
+        // Stretches of the exponential grid differ by agent, and share every bound they have.
+        guard histogram.bounds == bounds
+            || (ExponentialBucketGrid.stretch(of: histogram.bounds) != nil && ExponentialBucketGrid.stretch(of: bounds) != nil)
+        else { return nil }
         let total = histogram.counts.reduce(0, +)
         let beyondAbove = min(total, histogram.countAbove(value))
         return EventCounts(events: above ? beyondAbove : total - beyondAbove, exposure: total)

@@ -76,6 +76,10 @@ public struct CumulativeNormalizer: Sendable {
     /// count or bucket went down, or the bounds changed). Public for receivers that accumulate
     /// cumulative series themselves (the OTLP receiver).
     public static func increase(from last: HistogramCounts, to now: HistogramCounts) -> HistogramCounts {
+        // An exponential histogram's stretch of the grid only grows while its counts do.
+        if last.bounds != now.bounds, let stretch = ExponentialBucketGrid.stretch(of: now.bounds), let widened = last.widened(to: stretch) {
+            return increase(from: widened, to: now)
+        }
         let reset = last.bounds != now.bounds || now.count < last.count
             || zip(now.counts, last.counts).contains { $0 < $1 }
         if reset { return now }

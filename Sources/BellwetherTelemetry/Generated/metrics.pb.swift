@@ -8,9 +8,9 @@
 // For information on using the generated types, please see the documentation:
 //   https://github.com/apple/swift-protobuf/
 
-/// Subset of opentelemetry-proto v1 metrics.proto: sums, gauges and explicit-bucket histograms.
-/// Exponential histograms and summaries are not read: their fields are reserved, so such metrics
-/// decode with no data and are skipped.
+/// Subset of opentelemetry-proto v1 metrics.proto: sums, gauges, explicit-bucket and exponential
+/// histograms. Summaries are not read: their field is reserved, so such metrics decode with no data
+/// and are skipped.
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -200,6 +200,14 @@ public nonisolated struct OTLPMetric: Sendable {
     set {data = .histogram(newValue)}
   }
 
+  public var exponentialHistogram: OTLPExponentialHistogram {
+    get {
+      if case .exponentialHistogram(let v)? = data {return v}
+      return OTLPExponentialHistogram()
+    }
+    set {data = .exponentialHistogram(newValue)}
+  }
+
   public var metadata: [OTLPKeyValue] = []
 
   public var unknownFields = SwiftProtobuf.UnknownStorage()
@@ -208,6 +216,7 @@ public nonisolated struct OTLPMetric: Sendable {
     case gauge(OTLPGauge)
     case sum(OTLPSum)
     case histogram(OTLPHistogram)
+    case exponentialHistogram(OTLPExponentialHistogram)
 
   }
 
@@ -248,6 +257,20 @@ public nonisolated struct OTLPHistogram: Sendable {
   // methods supported on all messages.
 
   public var dataPoints: [OTLPHistogramDataPoint] = []
+
+  public var aggregationTemporality: OTLPAggregationTemporality = .unspecified
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public init() {}
+}
+
+public nonisolated struct OTLPExponentialHistogram: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var dataPoints: [OTLPExponentialHistogramDataPoint] = []
 
   public var aggregationTemporality: OTLPAggregationTemporality = .unspecified
 
@@ -353,6 +376,99 @@ public nonisolated struct OTLPHistogramDataPoint: Sendable {
   public init() {}
 
   fileprivate var _sum: Double? = nil
+  fileprivate var _min: Double? = nil
+  fileprivate var _max: Double? = nil
+}
+
+public nonisolated struct OTLPExponentialHistogramDataPoint: Sendable {
+  // SwiftProtobuf.Message conformance is added in an extension below. See the
+  // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+  // methods supported on all messages.
+
+  public var attributes: [OTLPKeyValue] = []
+
+  public var startTimeUnixNano: UInt64 = 0
+
+  public var timeUnixNano: UInt64 = 0
+
+  public var count: UInt64 = 0
+
+  public var sum: Double {
+    get {_sum ?? 0}
+    set {_sum = newValue}
+  }
+  /// Returns true if `sum` has been explicitly set.
+  public var hasSum: Bool {self._sum != nil}
+  /// Clears the value of `sum`. Subsequent reads from it will return its default value.
+  public mutating func clearSum() {self._sum = nil}
+
+  public var scale: Int32 = 0
+
+  public var zeroCount: UInt64 = 0
+
+  public var positive: OTLPExponentialHistogramDataPoint.Buckets {
+    get {_positive ?? OTLPExponentialHistogramDataPoint.Buckets()}
+    set {_positive = newValue}
+  }
+  /// Returns true if `positive` has been explicitly set.
+  public var hasPositive: Bool {self._positive != nil}
+  /// Clears the value of `positive`. Subsequent reads from it will return its default value.
+  public mutating func clearPositive() {self._positive = nil}
+
+  public var negative: OTLPExponentialHistogramDataPoint.Buckets {
+    get {_negative ?? OTLPExponentialHistogramDataPoint.Buckets()}
+    set {_negative = newValue}
+  }
+  /// Returns true if `negative` has been explicitly set.
+  public var hasNegative: Bool {self._negative != nil}
+  /// Clears the value of `negative`. Subsequent reads from it will return its default value.
+  public mutating func clearNegative() {self._negative = nil}
+
+  public var flags: UInt32 = 0
+
+  public var exemplars: [OTLPExemplar] = []
+
+  public var min: Double {
+    get {_min ?? 0}
+    set {_min = newValue}
+  }
+  /// Returns true if `min` has been explicitly set.
+  public var hasMin: Bool {self._min != nil}
+  /// Clears the value of `min`. Subsequent reads from it will return its default value.
+  public mutating func clearMin() {self._min = nil}
+
+  public var max: Double {
+    get {_max ?? 0}
+    set {_max = newValue}
+  }
+  /// Returns true if `max` has been explicitly set.
+  public var hasMax: Bool {self._max != nil}
+  /// Clears the value of `max`. Subsequent reads from it will return its default value.
+  public mutating func clearMax() {self._max = nil}
+
+  public var zeroThreshold: Double = 0
+
+  public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+  public nonisolated struct Buckets: Sendable {
+    // SwiftProtobuf.Message conformance is added in an extension below. See the
+    // `Message` and `Message+*Additions` files in the SwiftProtobuf library for
+    // methods supported on all messages.
+
+    public var offset: Int32 = 0
+
+    public var bucketCounts: [UInt64] = []
+
+    public var unknownFields = SwiftProtobuf.UnknownStorage()
+
+    public init() {}
+  }
+
+  public init() {}
+
+  fileprivate var _sum: Double? = nil
+  fileprivate var _positive: OTLPExponentialHistogramDataPoint.Buckets? = nil
+  fileprivate var _negative: OTLPExponentialHistogramDataPoint.Buckets? = nil
   fileprivate var _min: Double? = nil
   fileprivate var _max: Double? = nil
 }
@@ -531,7 +647,7 @@ nonisolated extension OTLPScopeMetrics: SwiftProtobuf.Message, SwiftProtobuf._Me
 
 nonisolated extension OTLPMetric: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
   public static let protoMessageName: String = _protobuf_package + ".Metric"
-  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}description\0\u{1}unit\0\u{2}\u{2}gauge\0\u{2}\u{2}sum\0\u{2}\u{2}histogram\0\u{2}\u{3}metadata\0\u{c}\u{4}\u{1}\u{c}\u{6}\u{1}\u{c}\u{8}\u{1}\u{c}\u{a}\u{1}\u{c}\u{b}\u{1}")
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}name\0\u{1}description\0\u{1}unit\0\u{2}\u{2}gauge\0\u{2}\u{2}sum\0\u{2}\u{2}histogram\0\u{3}exponential_histogram\0\u{2}\u{2}metadata\0\u{c}\u{4}\u{1}\u{c}\u{6}\u{1}\u{c}\u{8}\u{1}\u{c}\u{b}\u{1}")
 
   public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
     while let fieldNumber = try decoder.nextFieldNumber() {
@@ -581,6 +697,19 @@ nonisolated extension OTLPMetric: SwiftProtobuf.Message, SwiftProtobuf._MessageI
           self.data = .histogram(v)
         }
       }()
+      case 10: try {
+        var v: OTLPExponentialHistogram?
+        var hadOneofValue = false
+        if let current = self.data {
+          hadOneofValue = true
+          if case .exponentialHistogram(let m) = current {v = m}
+        }
+        try decoder.decodeSingularMessageField(value: &v)
+        if let v = v {
+          if hadOneofValue {try decoder.handleConflictingOneOf()}
+          self.data = .exponentialHistogram(v)
+        }
+      }()
       case 12: try { try decoder.decodeRepeatedMessageField(value: &self.metadata) }()
       default: break
       }
@@ -613,6 +742,10 @@ nonisolated extension OTLPMetric: SwiftProtobuf.Message, SwiftProtobuf._MessageI
     case .histogram?: try {
       guard case .histogram(let v)? = self.data else { preconditionFailure() }
       try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    }()
+    case .exponentialHistogram?: try {
+      guard case .exponentialHistogram(let v)? = self.data else { preconditionFailure() }
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 10)
     }()
     case nil: break
     }
@@ -731,6 +864,41 @@ nonisolated extension OTLPHistogram: SwiftProtobuf.Message, SwiftProtobuf._Messa
   }
 
   public static func ==(lhs: OTLPHistogram, rhs: OTLPHistogram) -> Bool {
+    if lhs.dataPoints != rhs.dataPoints {return false}
+    if lhs.aggregationTemporality != rhs.aggregationTemporality {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension OTLPExponentialHistogram: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ExponentialHistogram"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{3}data_points\0\u{3}aggregation_temporality\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.dataPoints) }()
+      case 2: try { try decoder.decodeSingularEnumField(value: &self.aggregationTemporality) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if !self.dataPoints.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.dataPoints, fieldNumber: 1)
+    }
+    if self.aggregationTemporality != .unspecified {
+      try visitor.visitSingularEnumField(value: self.aggregationTemporality, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: OTLPExponentialHistogram, rhs: OTLPExponentialHistogram) -> Bool {
     if lhs.dataPoints != rhs.dataPoints {return false}
     if lhs.aggregationTemporality != rhs.aggregationTemporality {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
@@ -894,6 +1062,140 @@ nonisolated extension OTLPHistogramDataPoint: SwiftProtobuf.Message, SwiftProtob
     if lhs.flags != rhs.flags {return false}
     if lhs._min != rhs._min {return false}
     if lhs._max != rhs._max {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension OTLPExponentialHistogramDataPoint: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = _protobuf_package + ".ExponentialHistogramDataPoint"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}attributes\0\u{3}start_time_unix_nano\0\u{3}time_unix_nano\0\u{1}count\0\u{1}sum\0\u{1}scale\0\u{3}zero_count\0\u{1}positive\0\u{1}negative\0\u{1}flags\0\u{1}exemplars\0\u{1}min\0\u{1}max\0\u{3}zero_threshold\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeRepeatedMessageField(value: &self.attributes) }()
+      case 2: try { try decoder.decodeSingularFixed64Field(value: &self.startTimeUnixNano) }()
+      case 3: try { try decoder.decodeSingularFixed64Field(value: &self.timeUnixNano) }()
+      case 4: try { try decoder.decodeSingularFixed64Field(value: &self.count) }()
+      case 5: try { try decoder.decodeSingularDoubleField(value: &self._sum) }()
+      case 6: try { try decoder.decodeSingularSInt32Field(value: &self.scale) }()
+      case 7: try { try decoder.decodeSingularFixed64Field(value: &self.zeroCount) }()
+      case 8: try { try decoder.decodeSingularMessageField(value: &self._positive) }()
+      case 9: try { try decoder.decodeSingularMessageField(value: &self._negative) }()
+      case 10: try { try decoder.decodeSingularUInt32Field(value: &self.flags) }()
+      case 11: try { try decoder.decodeRepeatedMessageField(value: &self.exemplars) }()
+      case 12: try { try decoder.decodeSingularDoubleField(value: &self._min) }()
+      case 13: try { try decoder.decodeSingularDoubleField(value: &self._max) }()
+      case 14: try { try decoder.decodeSingularDoubleField(value: &self.zeroThreshold) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    // The use of inline closures is to circumvent an issue where the compiler
+    // allocates stack space for every if/case branch local when no optimizations
+    // are enabled. https://github.com/apple/swift-protobuf/issues/1034 and
+    // https://github.com/apple/swift-protobuf/issues/1182
+    if !self.attributes.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.attributes, fieldNumber: 1)
+    }
+    if self.startTimeUnixNano != 0 {
+      try visitor.visitSingularFixed64Field(value: self.startTimeUnixNano, fieldNumber: 2)
+    }
+    if self.timeUnixNano != 0 {
+      try visitor.visitSingularFixed64Field(value: self.timeUnixNano, fieldNumber: 3)
+    }
+    if self.count != 0 {
+      try visitor.visitSingularFixed64Field(value: self.count, fieldNumber: 4)
+    }
+    try { if let v = self._sum {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 5)
+    } }()
+    if self.scale != 0 {
+      try visitor.visitSingularSInt32Field(value: self.scale, fieldNumber: 6)
+    }
+    if self.zeroCount != 0 {
+      try visitor.visitSingularFixed64Field(value: self.zeroCount, fieldNumber: 7)
+    }
+    try { if let v = self._positive {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 8)
+    } }()
+    try { if let v = self._negative {
+      try visitor.visitSingularMessageField(value: v, fieldNumber: 9)
+    } }()
+    if self.flags != 0 {
+      try visitor.visitSingularUInt32Field(value: self.flags, fieldNumber: 10)
+    }
+    if !self.exemplars.isEmpty {
+      try visitor.visitRepeatedMessageField(value: self.exemplars, fieldNumber: 11)
+    }
+    try { if let v = self._min {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 12)
+    } }()
+    try { if let v = self._max {
+      try visitor.visitSingularDoubleField(value: v, fieldNumber: 13)
+    } }()
+    if self.zeroThreshold.bitPattern != 0 {
+      try visitor.visitSingularDoubleField(value: self.zeroThreshold, fieldNumber: 14)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: OTLPExponentialHistogramDataPoint, rhs: OTLPExponentialHistogramDataPoint) -> Bool {
+    if lhs.attributes != rhs.attributes {return false}
+    if lhs.startTimeUnixNano != rhs.startTimeUnixNano {return false}
+    if lhs.timeUnixNano != rhs.timeUnixNano {return false}
+    if lhs.count != rhs.count {return false}
+    if lhs._sum != rhs._sum {return false}
+    if lhs.scale != rhs.scale {return false}
+    if lhs.zeroCount != rhs.zeroCount {return false}
+    if lhs._positive != rhs._positive {return false}
+    if lhs._negative != rhs._negative {return false}
+    if lhs.flags != rhs.flags {return false}
+    if lhs.exemplars != rhs.exemplars {return false}
+    if lhs._min != rhs._min {return false}
+    if lhs._max != rhs._max {return false}
+    if lhs.zeroThreshold != rhs.zeroThreshold {return false}
+    if lhs.unknownFields != rhs.unknownFields {return false}
+    return true
+  }
+}
+
+nonisolated extension OTLPExponentialHistogramDataPoint.Buckets: SwiftProtobuf.Message, SwiftProtobuf._MessageImplementationBase, SwiftProtobuf._ProtoNameProviding {
+  public static let protoMessageName: String = OTLPExponentialHistogramDataPoint.protoMessageName + ".Buckets"
+  public static let _protobuf_nameMap = SwiftProtobuf._NameMap(bytecode: "\0\u{1}offset\0\u{3}bucket_counts\0")
+
+  public mutating func decodeMessage<D: SwiftProtobuf.Decoder>(decoder: inout D) throws {
+    while let fieldNumber = try decoder.nextFieldNumber() {
+      // The use of inline closures is to circumvent an issue where the compiler
+      // allocates stack space for every case branch when no optimizations are
+      // enabled. https://github.com/apple/swift-protobuf/issues/1034
+      switch fieldNumber {
+      case 1: try { try decoder.decodeSingularSInt32Field(value: &self.offset) }()
+      case 2: try { try decoder.decodeRepeatedUInt64Field(value: &self.bucketCounts) }()
+      default: break
+      }
+    }
+  }
+
+  public func traverse<V: SwiftProtobuf.Visitor>(visitor: inout V) throws {
+    if self.offset != 0 {
+      try visitor.visitSingularSInt32Field(value: self.offset, fieldNumber: 1)
+    }
+    if !self.bucketCounts.isEmpty {
+      try visitor.visitPackedUInt64Field(value: self.bucketCounts, fieldNumber: 2)
+    }
+    try unknownFields.traverse(visitor: &visitor)
+  }
+
+  public static func ==(lhs: OTLPExponentialHistogramDataPoint.Buckets, rhs: OTLPExponentialHistogramDataPoint.Buckets) -> Bool {
+    if lhs.offset != rhs.offset {return false}
+    if lhs.bucketCounts != rhs.bucketCounts {return false}
     if lhs.unknownFields != rhs.unknownFields {return false}
     return true
   }

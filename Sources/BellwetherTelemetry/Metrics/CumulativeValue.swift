@@ -53,3 +53,4 @@ protocol SeriesPoint {
 
 extension OTLPNumberDataPoint: SeriesPoint {}
 extension OTLPHistogramDataPoint: SeriesPoint {}
+extension OTLPExponentialHistogramDataPoint: SeriesPoint {}

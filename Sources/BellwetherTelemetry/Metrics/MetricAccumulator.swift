@@ -149,6 +149,23 @@ public struct MetricAccumulator: Sendable {
                 problem: "bucket_counts must have one more entry than increasing, finite explicit_bounds",
                 summary: &summary, changed: &touch.histograms
             )
+        case .exponentialHistogram(let histogram):
+            guard let cumulative = histogram.aggregationTemporality.isCumulative else {
+                summary.reject("\(metric.name): aggregation temporality unspecified", count: histogram.dataPoints.count)
+                return
+            }
+            let limit = limits.histogramBuckets
+            let points = histogram.dataPoints.filter { $0.positive.bucketCounts.count < limit }
+            if points.count < histogram.dataPoints.count {
+                summary.reject("\(metric.name): a histogram point has more than \(limit) buckets", count: histogram.dataPoints.count - points.count)
+            }
+            histograms.add(
+                points, metric: metric.name, agent: agent, cumulative: cumulative,
+                filters: checks.metricFilters[metric.name] ?? [], seriesLimit: seriesLeft(agent: agent),
+                value: { point in point.counts.flatMap { $0.counts.count <= limit ? $0 : nil } },
+                problem: "an exponential histogram's scale must be from -10 to 20, its buckets within 2^±64 and \(limit) grid buckets, its counts up to 2^53",
+                summary: &summary, changed: &touch.histograms
+            )
         default:
             summary.ignored += metric.pointCount
         }

@@ -7,6 +7,7 @@ extension OTLPMetric {
         case .gauge(let gauge): gauge.dataPoints.count
         case .sum(let sum): sum.dataPoints.count
         case .histogram(let histogram): histogram.dataPoints.count
+        case .exponentialHistogram(let histogram): histogram.dataPoints.count
         case nil: 0
         }
     }
@@ -52,6 +53,22 @@ extension OTLPHistogramDataPoint {
             counts: bucketCounts.map { Double($0) },
             count: Double(count),
             sum: hasSum && sum.isFinite ? sum : 0
+        )
+    }
+}
+
+extension OTLPExponentialHistogramDataPoint {
+    /// The point on `ExponentialBucketGrid`, as explicit-bucket counts; nil when a count is past
+    /// `CountBounds.largestCount`, the scale is outside OpenTelemetry's −10…20 or a bucket falls
+    /// off the grid (past 2^±64).
+    var counts: HistogramCounts? {
+        let underflow = Double(zeroCount) + negative.bucketCounts.reduce(0) { $0 + Double($1) }
+        guard CountBounds.admits(count: Double(count)), CountBounds.admits(count: underflow),
+              positive.bucketCounts.allSatisfy({ CountBounds.admits(count: Double($0)) })
+        else { return nil }
+        return ExponentialBucketGrid.counts(
+            scale: Int(scale), offset: Int(positive.offset), positive: positive.bucketCounts.map { Double($0) },
+            underflow: underflow, count: Double(count), sum: hasSum && sum.isFinite ? sum : 0
         )
     }
 }

@@ -43,8 +43,53 @@ import Testing
         return result
     }
 
+    /// How agents bucket their latencies: the same explicit bounds everywhere, or OpenTelemetry
+    /// exponential buckets at a scale of each agent's own, read onto `ExponentialBucketGrid`.
+    enum Layout: Sendable, CustomStringConvertible {
+        case explicit([Double])
+        /// Agent k exports at `scales[k % scales.count]`, buckets 2^-7 s to 2^1 s.
+        case exponential(scales: [Int])
+
+        /// The bounds an agent's counts are drawn on.
+        func drawBounds(agent: Int) -> [Double] {
+            switch self {
+            case .explicit(let bounds):
+                return bounds
+            case .exponential(let scales):
+                let scale = scales[agent % scales.count]
+                return (Self.offset(scale)...(1 << scale)).map { exp2(Double($0) / Double(1 << scale)) }
+            }
+        }
+
+        /// The histogram an agent reports for cumulative counts drawn on `drawBounds`.
+        func histogram(agent: Int, counts: [Double]) -> HistogramCounts {
+            let total = counts.reduce(0, +)
+            switch self {
+            case .explicit(let bounds):
+                return HistogramCounts(bounds: bounds, counts: counts, count: total, sum: total * 0.12)
+            case .exponential(let scales):
+                let scale = scales[agent % scales.count]
+                // Bucket i of the SDK is (base^i, base^(i+1)]: the drawn bucket above bound k is i = offset + k.
+                var positive = Array(counts.dropFirst().dropLast())
+                positive[positive.count - 1] += counts.last ?? 0
+                return ExponentialBucketGrid.counts(
+                    scale: scale, offset: Self.offset(scale), positive: positive, underflow: counts[0], count: total, sum: total * 0.12
+                )!
+            }
+        }
+
+        static func offset(_ scale: Int) -> Int { -(7 << scale) }
+
+        var description: String {
+            switch self {
+            case .explicit(let bounds): "explicit \(bounds.count) bounds"
+            case .exponential(let scales): "exponential at scales \(scales)"
+            }
+        }
+    }
+
     /// The step's decision for one seeded stream with the canary's latencies scaled by `slowdown`.
-    static func decision(bounds: [Double], slowdown: Double, agentSigma: Double = 0.2, seed: UInt64) -> StepDecision.Kind? {
+    static func decision(layout: Layout, slowdown: Double, agentSigma: Double = 0.2, seed: UInt64) -> StepDecision.Kind? {
         var random = SplitMix64(seed: seed)
         let agents = CohortRole.allCases.flatMap { cohort in (0..<20).map { (cohort, "\(cohort.rawValue)-\($0)") } }
         let medians = Dictionary(uniqueKeysWithValues: agents.map { cohort, id in
@@ -55,13 +100,13 @@ import Testing
         var line = 0
         for tick in stride(from: 0.0, through: 1_900, by: 10) {
             for (position, (cohort, id)) in agents.enumerated() {
+                let bounds = layout.drawBounds(agent: position)
                 let shares = Self.shares(bounds: bounds, median: medians[id]!, sigma: 0.6)
                 var counts = cumulative[id] ?? [Double](repeating: 0, count: bounds.count + 1)
                 for index in counts.indices { counts[index] += random.poisson(100 * shares[index]) }
                 cumulative[id] = counts
                 var observation = ReplayObservation(time: 1_000 + tick + Double(position) / 10, agent: id, cohort: cohort)
-                let total = counts.reduce(0, +)
-                observation.histograms = [metric: HistogramCounts(bounds: bounds, counts: counts, count: total, sum: total * 0.12)]
+                observation.histograms = [metric: layout.histogram(agent: position, counts: counts)]
                 line += 1
                 _ = try! replay.ingest(observation, line: line)
                 if replay.decision != nil { return replay.decision?.decision }
@@ -71,10 +116,18 @@ import Testing
         return replay.decision?.decision
     }
 
-    static func tally(bounds: [Double], slowdown: Double, agentSigma: Double = 0.2, runs: Int = 40, seed: UInt64) -> [StepDecision.Kind?: Int] {
+    static func decision(bounds: [Double], slowdown: Double, agentSigma: Double = 0.2, seed: UInt64) -> StepDecision.Kind? {
+        decision(layout: .explicit(bounds), slowdown: slowdown, agentSigma: agentSigma, seed: seed)
+    }
+
+    static func tally(layout: Layout, slowdown: Double, agentSigma: Double = 0.2, runs: Int = 40, seed: UInt64) -> [StepDecision.Kind?: Int] {
         (0..<runs).reduce(into: [:]) { tally, run in
-            tally[decision(bounds: bounds, slowdown: slowdown, agentSigma: agentSigma, seed: seed &+ UInt64(run) &* 0x9E37_79B9), default: 0] += 1
+            tally[decision(layout: layout, slowdown: slowdown, agentSigma: agentSigma, seed: seed &+ UInt64(run) &* 0x9E37_79B9), default: 0] += 1
         }
+    }
+
+    static func tally(bounds: [Double], slowdown: Double, agentSigma: Double = 0.2, runs: Int = 40, seed: UInt64) -> [StepDecision.Kind?: Int] {
+        tally(layout: .explicit(bounds), slowdown: slowdown, agentSigma: agentSigma, runs: runs, seed: seed)
     }
 
     @Test(arguments: [coarse, openTelemetryDefault])
@@ -101,5 +154,19 @@ import Testing
         // true promotion (the target for healthy canaries), 35 or fewer of 40 has ~3%.
         #expect(tally[.rollback, default: 0] <= 2, "\(tally)")
         #expect(tally[.promote, default: 0] >= 36, "\(tally)")
+    }
+
+    /// OpenTelemetry exponential histograms, agents at scales 3 and 1 (one exact on the grid after
+    /// merging, one spread over it) and each populating its own stretch: the same targets as
+    /// explicit buckets, with the same bounds on the counts.
+    static let exponential = Layout.exponential(scales: [3, 1])
+
+    @Test func onExponentialHistogramsASlowCanaryIsRolledBackAndAHealthyOnePromoted() {
+        let slow = Self.tally(layout: Self.exponential, slowdown: 1.5, agentSigma: 0.1, seed: 29)
+        #expect(slow[.rollback, default: 0] >= 29, "\(slow)")
+        #expect(slow[.promote, default: 0] <= 4, "\(slow)")
+        let healthy = Self.tally(layout: Self.exponential, slowdown: 1, agentSigma: 0.2, seed: 31)
+        #expect(healthy[.rollback, default: 0] <= 2, "\(healthy)")
+        #expect(healthy[.promote, default: 0] >= 36, "\(healthy)")
     }
 }
