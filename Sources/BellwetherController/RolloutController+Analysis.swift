@@ -63,8 +63,32 @@ extension RolloutController {
             }
         }
         judged[rollout.id] = boundary
+        try recordDryRunFailures(evaluations, plan: plan, since: start, now: now)
         guard let decision = evaluations.last?.decision, acts(decision) else { return nil }
         return RolloutEvent(decision, step: step)
+    }
+
+    /// The first failure of each dry-run check in this step's analysis, recorded once (it changes
+    /// no state): evidence for an operator deciding whether to enforce the check.
+    private func recordDryRunFailures(_ evaluations: [Evaluation], plan: CohortPlan, since start: Double, now: Date) throws {
+        let dryRuns = plan.rollout.policy.analysis.checks.filter(\.isDryRun).map(\.name)
+        guard !dryRuns.isEmpty else { return }
+        var failures: [(check: String, evidence: String)] = []
+        for name in dryRuns {
+            if let failed = evaluations.lazy.compactMap({ $0.verdicts.first { $0.check == name && $0.verdict == .fail } }).first {
+                failures.append((name, failed.detail))
+            }
+        }
+        guard !failures.isEmpty else { return }
+        let told = Set(try store.events(rolloutID: plan.rollout.id).compactMap { event -> String? in
+            guard event.at.timeIntervalSince1970 >= start, case .dryRunCheckFailed(let check, _) = event.event else { return nil }
+            return check
+        })
+        var rollout = plan.rollout
+        for failure in failures where !told.contains(failure.check) {
+            guard let moved = record(.dryRunCheckFailed(check: failure.check, evidence: failure.evidence), on: rollout, at: now) else { return }
+            rollout = moved
+        }
     }
 
     /// The agents' history before the step, read once per step and kept: it lies in the past, so

@@ -99,7 +99,7 @@ extension RolloutController {
             }
             return nil
         }
-        if transition.to == transition.from, !event.startsAnalysis {
+        if transition.to == transition.from, !event.isRecordedUnchanged {
             return nil
         }
         do {
@@ -120,8 +120,12 @@ extension RolloutController {
 
 private extension RolloutEvent {
     /// Convergence is recorded even when it leaves the state as it is: the step's analysis and
-    /// bake count from it (`StepWindow.convergedAt`).
-    var startsAnalysis: Bool {
-        if case .agentsConverged = self { true } else { false }
+    /// bake count from it (`StepWindow.convergedAt`). A dry-run check's failure changes nothing
+    /// but is what the audit log and the notifications exist to tell.
+    var isRecordedUnchanged: Bool {
+        switch self {
+        case .agentsConverged, .dryRunCheckFailed: true
+        default: false
+        }
     }
 }

@@ -28,10 +28,12 @@ enum AlertmanagerAlerts {
         phase == .halted ? 7 * 86_400 : 86_400
     }
 
-    /// `critical` for the controller's own halts and rollbacks, `warning` once a rollback finished,
-    /// `info` for states an operator chose.
+    /// `critical` for the controller's own halts and rollbacks, `warning` once a rollback finished
+    /// or for a pause a policy asked for (`onInconclusive: pause`: a decision is wanted, nothing
+    /// is known to be wrong), `info` for states an operator chose.
     static func severity(_ event: RolloutAuditEvent) -> String {
         if case .manual = event.event { return "info" }
+        if case .checkInconclusive(_, .pause, _) = event.event { return "warning" }
         return event.to.phase == .rolledBack ? "warning" : "critical"
     }
 

@@ -163,15 +163,20 @@ public struct NotificationDispatcher: Sendable {
         )
     }
 
-    /// The failing check's verdict behind a `check-failed` event: the latest failing verdict of
-    /// that check the controller recorded at or before the event.
+    /// The verdict behind a `check-failed` or `check-inconclusive` event: the latest verdict of
+    /// that check the controller recorded at or before the event (failing, for a failure).
     private func evidence(for event: RolloutAuditEvent) -> CheckVerdict? {
-        guard case .checkFailed(let check, _, _) = event.event,
-              let evaluations = try? store.evaluations(rolloutID: event.rolloutID) else { return nil }
+        let check: String, wanted: Verdict
+        switch event.event {
+        case .checkFailed(let failed, _, _): (check, wanted) = (failed, .fail)
+        case .checkInconclusive(let open, _, _): (check, wanted) = (open, .inconclusive)
+        default: return nil
+        }
+        guard let evaluations = try? store.evaluations(rolloutID: event.rolloutID) else { return nil }
         let cutoff = event.at.timeIntervalSince1970
         return evaluations.reversed()
             .filter { $0.time <= cutoff }
-            .lazy.compactMap { $0.verdicts.first { $0.check == check && $0.verdict == .fail } }
+            .lazy.compactMap { $0.verdicts.first { $0.check == check && $0.verdict == wanted } }
             .first
     }
 

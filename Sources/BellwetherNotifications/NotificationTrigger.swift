@@ -1,8 +1,10 @@
 import BellwetherCore
 import BellwetherStore
 
-/// Which audit events are worth telling someone about: every operator command, and every move
-/// into a state a human cares about (halted, rolling back, rolled back, completed, aborted).
+/// Which audit events are worth telling someone about: every operator command, every move into a
+/// state a human cares about (halted, rolling back, rolled back, completed, aborted), a dry-run
+/// check's failure and a promotion past a check that stayed inconclusive (`onInconclusive:
+/// continue`): both are a policy choosing not to act on something an operator should know.
 /// Starting a rollout and its steps advancing are left to the dashboard and the audit log: a
 /// channel that speaks at every step is a channel people mute.
 public enum NotificationTrigger {
@@ -10,7 +12,10 @@ public enum NotificationTrigger {
 
     public static func notifies(_ event: RolloutAuditEvent) -> Bool {
         guard event.from != nil else { return false }
-        if case .manual = event.event { return true }
+        switch event.event {
+        case .manual, .dryRunCheckFailed, .checkInconclusive(_, .continue, _): return true
+        default: break
+        }
         return noticedPhases.contains(event.to.phase) && event.from?.phase != event.to.phase
     }
 

@@ -33,8 +33,9 @@ public struct EngineJudge: SequentialJudge {
     public mutating func evaluate(_ index: Int, time: Double) -> JudgeStep {
         guard let decided = engine?.evaluate(index).decision else { return .keepWatching }
         decision = decided
-        // A decision naming a check is a failed check; one without names missing data or the clock.
-        if decided.check != nil { return .alarm }
+        // A decision naming a check is a failed check, unless the check was only inconclusive at
+        // the bake's end; one without names missing data or the clock.
+        if decided.check != nil, decided.onInconclusive == nil { return .alarm }
         return .stop("\(decided.decision.rawValue): \(decided.reason)")
     }
 }

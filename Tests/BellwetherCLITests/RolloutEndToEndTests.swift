@@ -224,18 +224,14 @@ import Testing
         return started.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    /// Ticks until `done` holds after a tick, at most `limit` ticks; past that, fails with the
-    /// rollout's status as the command line shows it.
     private func tick(
         _ fleet: inout SimulatedFleet, on server: RunningServer, rollout id: String, limit: Int = 200,
         until done: (ClockAdvance) async throws -> Bool
     ) async throws {
-        for _ in 0..<limit {
-            if try await done(fleet.tick(on: server)) { return }
-        }
-        let status = try cli(server, "rollout", "status", id)
-        Issue.record("not reached in \(limit) ticks; the rollout stands at:\n\(status.stdout)\(status.stderr)")
-        throw NotReached()
+        try await fleet.tick(on: server, limit: limit, status: {
+            let status = try cli(server, "rollout", "status", id)
+            return status.stdout + status.stderr
+        }, until: done)
     }
 
     /// The steps the rollout entered, in order: transitions into a step from anywhere else (the
@@ -253,19 +249,12 @@ import Testing
     }
 
     private func auditLog(on server: RunningServer, rollout id: String) async throws -> [AuditEventView] {
-        try await get([AuditEventView].self, "/api/v1/rollouts/\(id)/events", on: server)
+        try await server.auditLog(rollout: id, token: Self.adminToken)
     }
 
     private func health(on server: RunningServer, rollout id: String) async throws -> RolloutHealthView {
-        try await get(RolloutHealthView.self, "/api/v1/rollouts/\(id)/health", on: server)
-    }
-
-    private func get<Body: Decodable>(_ type: Body.Type, _ path: String, on server: RunningServer) async throws -> Body {
-        let (status, body) = try await server.request("GET", path, token: Self.adminToken)
-        guard status == 200 else { throw UnexpectedResponse(path: path, status: status, body: body) }
-        return try APICoding.decoder().decode(Body.self, from: body)
+        try await server.health(rollout: id, token: Self.adminToken)
     }
 
     struct PolicyRejected: Error { var output: String }
-    struct NotReached: Error {}
 }

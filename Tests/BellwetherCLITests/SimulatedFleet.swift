@@ -1,6 +1,7 @@
 import BellwetherAPI
 import BellwetherCore
 import Foundation
+import Testing
 
 /// A fleet of collectors speaking the agent protocol to a real `bellwether serve` on a manual
 /// clock, one simulated ten-second tick at a time, so a whole rollout plays out in seconds and
@@ -153,6 +154,22 @@ struct SimulatedFleet {
 }
 
 /// The answer of `POST /api/v1/clock/advance`.
+extension SimulatedFleet {
+    /// Ticks until `done` holds after a tick, at most `limit` ticks; past that, records an issue
+    /// with `status()` (the rollout as the command line shows it) and throws.
+    mutating func tick(
+        on server: RunningServer, limit: Int = 200, status: () throws -> String, until done: (ClockAdvance) async throws -> Bool
+    ) async throws {
+        for _ in 0..<limit {
+            if try await done(tick(on: server)) { return }
+        }
+        Issue.record("not reached in \(limit) ticks; the rollout stands at:\n\(try status())")
+        throw TickLimitReached()
+    }
+}
+
+struct TickLimitReached: Error {}
+
 struct ClockAdvance: Decodable {
     var time: Double
     /// Every rollout active before the pass, and the state the pass left it in (`progressing(step 2)`).

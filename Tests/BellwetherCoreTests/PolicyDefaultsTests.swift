@@ -24,6 +24,8 @@ import Testing
         #expect(check.filter.isEmpty)
         #expect(check.designFactor == nil)
         #expect(check.effectiveDesignFactor == 2)
+        #expect(check.onInconclusive == nil && policy.analysis.onInconclusive == nil, "halt, the engine's default")
+        #expect(!check.isDryRun)
     }
 
     @Test func agentsGetTenMinutesToConvergeAndNinetyPercentMust() {

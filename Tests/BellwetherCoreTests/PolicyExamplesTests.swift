@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct PolicyExamplesTests {
     @Test func thereAreTheFourDocumentedExamples() throws {
-        #expect(try examplePolicyFiles().map(\.lastPathComponent) == ["conservative.yaml", "demo-canary.yaml", "enrichment-canary.yaml", "hotfix.yaml"])
+        #expect(try examplePolicyFiles().map(\.lastPathComponent) == ["conservative.yaml", "demo-canary.yaml", "enrichment-canary.yaml", "hotfix.yaml", "trial-checks.yaml"])
     }
 
     @Test(arguments: try examplePolicyFiles())
@@ -65,6 +65,13 @@ import Testing
         #expect(policy.steps.map(\.percent) == [10, 100])
         #expect(policy.analysis.checks.map(\.onFail) == [.rollback])
         #expect(policy.analysis.checks[0].kind.keyword == "ratio")
+    }
+
+    @Test func trialChecksEnforcesFailuresLetsThroughputContinuePausesOnLatencyAndRunsP50Dry() throws {
+        let checks = try decodeExample("trial-checks").analysis.checks
+        #expect(checks.map(\.name) == ["enrichment-failure-ratio", "trace-failure-ratio", "records-throughput", "processing-latency-p99", "processing-latency-p50"])
+        #expect(checks.map(\.onInconclusive) == [nil, nil, .continue, .pause, nil])
+        #expect(checks.map(\.isDryRun) == [false, false, false, false, true])
     }
 
     private func decodeExample(_ name: String) throws -> Policy {

@@ -37,6 +37,8 @@ private let allEvents: [RolloutEvent] =
         [.checkFailed(check: "enrichment-failure-ratio", action: action, evidence: "canary 2.1% vs baseline 0.4%"),
          .noData(action: action, detail: "no canary agent reported for 5m")] as [RolloutEvent]
     }
+    + InconclusiveAction.allCases.map { .checkInconclusive(check: "records-throughput", action: $0, detail: "the bake time (15m) ended with check records-throughput inconclusive") }
+    + [.dryRunCheckFailed(check: "p99-latency", evidence: "canary 0.41 vs baseline 0.22")]
     + ManualAction.allCases.map { .manual($0, actor: "alice", reason: "on call") }
 
 /// Where a legal event leads, relative to the current step k.
@@ -67,6 +69,10 @@ private let table: [String: [Rule]] = [
     "check-failed/rollback":       [refused,            .to(.rollingBack),             .to(.rollingBack),         refused],
     "no-data/halt":                [refused,            .to(.haltedAtK),               .to(.sameState),           refused],
     "no-data/rollback":            [refused,            .to(.rollingBack),             .to(.rollingBack),         refused],
+    "check-inconclusive/halt":     [refused,            .to(.haltedAtK),               .to(.sameState),           refused],
+    "check-inconclusive/pause":    [refused,            .to(.haltedAtK),               .to(.sameState),           refused],
+    "check-inconclusive/continue": [refused,            .to(.nextStep),                .to(.sameState),           refused],
+    "dry-run-check-failed":        [refused,            .to(.sameState),               .to(.sameState),           refused],
     "rollback-converged":          [refused,            refused,                       refused,                   .to(.rolledBack)],
     "pause":                       [refused,            .to(.haltedAtK),               refused,                   refused],
     "resume":                      [refused,            refused,                       .to(.progressingAtK),      refused],
@@ -78,6 +84,8 @@ private let table: [String: [Rule]] = [
 private func row(_ event: RolloutEvent) -> String {
     switch event {
     case .convergenceFailed(_, _, _, let action), .canaryLost(_, _, _, let action), .checkFailed(_, let action, _), .noData(let action, _):
+        "\(event.kind)/\(action.rawValue)"
+    case .checkInconclusive(_, let action, _):
         "\(event.kind)/\(action.rawValue)"
     default:
         event.kind
@@ -246,6 +254,27 @@ private func illegal(_ event: RolloutEvent, at state: RolloutState) -> IllegalTr
             "no data: no canary agent reported for 5m; already halted at step 1 (1%, cohort canary), stays halted",
             "only 7 of 10 agents of step 1 (1%, cohort canary) converged on the target version; rolling back step 1 (1%, cohort canary)",
         ])
+    }
+
+    @Test func aChecksInconclusiveEndHaltsPausesOrContinuesAsItsPolicySays() throws {
+        let ended = "the bake time (15m) ended with check records-throughput inconclusive: 20 canary agents' throughput spreads too widely"
+        let paused = try machine.apply(.checkInconclusive(check: "records-throughput", action: .pause, detail: ended), to: .progressing(step: 0))
+        #expect(paused.to == .halted(step: 0))
+        #expect(paused.reason == "\(ended); paused at step 1 (1%, cohort canary) for an operator: promote accepts the step as it is, resume bakes it again on fresh data, rollback undoes it")
+        let halted = try machine.apply(.checkInconclusive(check: "records-throughput", action: .halt, detail: ended), to: .progressing(step: 0))
+        #expect(halted.reason == "\(ended); halting at step 1 (1%, cohort canary)")
+        let continued = try machine.apply(
+            .checkInconclusive(check: "records-throughput", action: .continue, detail: "baked 15m; check records-throughput still inconclusive"),
+            to: .progressing(step: 0)
+        )
+        #expect(continued.to == .progressing(step: 1))
+        #expect(continued.reason == "step 1 (1%, cohort canary) baked 15m; check records-throughput still inconclusive; promoting to step 2 (10%, cohort early)")
+    }
+
+    @Test func aDryRunChecksFailureIsRecordedAndChangesNothing() throws {
+        let transition = try machine.apply(.dryRunCheckFailed(check: "p99-latency", evidence: "canary 0.41 vs baseline 0.22"), to: .progressing(step: 2))
+        #expect(transition.to == .progressing(step: 2))
+        #expect(transition.reason == "dry-run check p99-latency failed: canary 0.41 vs baseline 0.22; not acted on (dryRun: true), the step goes on as if the check were absent")
     }
 
     @Test func aBakedLastStepCompletesWhenItsBakeEndsNotWhenAgentsConverge() throws {

@@ -28,9 +28,10 @@ struct DemoExpectation {
         }
     }
 
-    /// Whether a halt on missing or insufficient evidence (`onNoData`) also counts: per-agent
-    /// throughput differs tenfold between agents, so a rate check on 20 canaries may still be
-    /// inconclusive when the bake ends, and the policy then halts rather than promote.
+    /// Whether a halt on missing or insufficient evidence (`onNoData`, or a check of the catching
+    /// kind still inconclusive at the bake's end) also counts: per-agent throughput differs
+    /// tenfold between agents, so a rate check on 20 canaries may still be inconclusive when the
+    /// bake ends, and the policy then halts rather than promote.
     var acceptsNoData: Bool {
         scenario == .throughput || scenario == .crashLoop
     }
@@ -59,6 +60,9 @@ struct DemoExpectation {
             return nil
         case .noData? where acceptsNoData:
             return nil
+        case .checkInconclusive(let check, _, _)? where acceptsNoData:
+            let kind = policy.analysis.checks.first { $0.name == check }?.kind.keyword ?? "?"
+            return catchingKinds.contains(kind) ? nil : "check \(check) (\(kind)) was left inconclusive, but a \(catchingKinds.sorted().joined(separator: " or ")) check should have stopped the version"
         case .canaryLost? where scenario == .agentCrash:
             return nil
         default:

@@ -35,6 +35,7 @@ struct DemoNarrator {
         case "agents-converged": "step \((event.to.step ?? event.from?.step).map(String.init) ?? "?") converged"
         case "step-baked": "step \(event.from?.step.map(String.init) ?? "?") baked, promoted → \(event.to.description)"
         case "check-failed": "CHECK FAILED → \(event.to.description)"
+        case "check-inconclusive": "check inconclusive at the bake's end → \(event.to.description)"
         default: "\(event.kind) → \(event.to.description)"
         }
     }

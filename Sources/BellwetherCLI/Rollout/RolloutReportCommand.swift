@@ -120,7 +120,7 @@ struct RolloutReport: Encodable {
         ["| check | verdict | canary | baseline | evidence |", "| --- | --- | --- | --- | --- |"] + verdicts.map { check in
             let canary = check.canary.value.map { String(format: "%.4g", $0) } ?? "—"
             let baseline = check.baseline.value.map { String(format: "%.4g", $0) } ?? "—"
-            return "| \(check.check) | \(check.verdict.rawValue) | \(canary) | \(baseline) | \(cell(check.detail)) |"
+            return "| \(check.label) | \(check.verdict.rawValue) | \(canary) | \(baseline) | \(cell(check.detail)) |"
         }
     }
 

@@ -60,7 +60,7 @@ extension RolloutHealthView {
             lines.append("checks    none reported yet")
         }
         for (index, check) in checks.enumerated() {
-            lines.append((index == 0 ? "checks    " : "          ") + "\(check.check): \(check.verdict.rawValue) — \(check.detail)")
+            lines.append((index == 0 ? "checks    " : "          ") + "\(check.label): \(check.verdict.rawValue) — \(check.detail)")
         }
         return lines.joined(separator: "\n")
     }

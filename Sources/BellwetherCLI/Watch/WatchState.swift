@@ -56,6 +56,8 @@ struct WatchState: Sendable, Hashable, Codable {
                 return StepDecision(decision: action == .rollback ? .rollback : .halt, time: time, check: check, reason: event.reason)
             case .noData(let action, _)?:
                 return StepDecision(decision: action == .rollback ? .rollback : .halt, time: time, check: nil, reason: event.reason)
+            case .checkInconclusive(let check, let action, _)? where action != .continue:
+                return StepDecision(decision: .halt, time: time, check: check, onInconclusive: action, reason: event.reason)
             default:
                 continue
             }

@@ -37,7 +37,7 @@ struct WatchView {
             lines.append("\(bold("checks ")) none judged yet")
         }
         for (index, check) in health.checks.enumerated() {
-            lines.append((index == 0 ? bold("checks ") : "       ") + " \(check.check): \(paint(check.verdict.rawValue, verdictColour(check.verdict)))")
+            lines.append((index == 0 ? bold("checks ") : "       ") + " \(check.label): \(paint(check.verdict.rawValue, verdictColour(check.verdict)))")
             lines.append("          canary \(Self.number(check.canary.value)) (n \(Self.number(check.canary.n)), \(check.canary.agents) agents)"
                 + "  baseline \(Self.number(check.baseline.value)) (n \(Self.number(check.baseline.n)), \(check.baseline.agents) agents)")
             var bounds = "          ratio \(Self.number(check.ratio)) [\(Self.number(check.ratioLower)), \(Self.number(check.ratioUpper))]"

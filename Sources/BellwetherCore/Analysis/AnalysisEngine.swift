@@ -72,32 +72,55 @@ public struct AnalysisEngine: Sendable {
                 threshold = Self.histogramThreshold(series[i].check, quantile: quantile)
             }
             series[i].fold(through: index, cohortOf: cohortOf, threshold: threshold)
-            let (verdict, logE) = judge(series[i], time: time, largestLogE: largestLogE[i])
+            var (verdict, logE) = judge(series[i], time: time, largestLogE: largestLogE[i])
             largestLogE[i] = max(largestLogE[i], logE ?? 0)
+            if series[i].check.isDryRun { verdict.dryRun = true }
             verdicts.append(verdict)
         }
         return Evaluation(time: time, verdicts: verdicts, decision: decide(verdicts, index: index, time: time))
     }
 
+    /// Dry-run checks are judged and reported but take no part: neither their failure nor their
+    /// being inconclusive decides anything.
     private func decide(_ verdicts: [CheckVerdict], index: Int, time: Double) -> StepDecision? {
-        let checks = policy.analysis.checks
-        if let failed = zip(checks, verdicts).first(where: { $0.1.verdict == .fail }) {
+        let enforced = zip(policy.analysis.checks, verdicts).filter { !$0.0.isDryRun }
+        if let failed = enforced.first(where: { $0.1.verdict == .fail }) {
             return StepDecision(action: failed.0.onFail, time: time, check: failed.0.name, reason: failed.1.detail)
         }
         if let missing = missingData(index: index) {
             return StepDecision(action: policy.analysis.onNoData, time: time, check: nil, reason: missing)
         }
         guard let bake = step.bakeSeconds, Double(index) * interval >= bake - 1e-9 else { return nil }
-        if let open = zip(checks, verdicts).first(where: { $0.1.verdict != .pass }) {
+        let baked = DurationText.compact(seconds: bake.rounded())
+        let open = enforced.filter { $0.1.verdict != .pass }
+        // A check one cohort sent nothing for is missing data, whatever its onInconclusive says:
+        // never promote on missing data.
+        if let blind = open.first(where: { $0.1.canary.n <= 0 || $0.1.baseline.n <= 0 }) {
+            let cohort = blind.1.canary.n <= 0 ? CohortRole.canary : .baseline
             return StepDecision(
                 action: policy.analysis.onNoData, time: time, check: nil,
-                reason: "no data enough for a verdict: the bake time (\(DurationText.compact(seconds: bake.rounded()))) ended with check \(open.0.name) inconclusive: \(open.1.detail)"
+                reason: "no data enough for a verdict: the bake time (\(baked)) ended with no data for check \(blind.0.name) from the \(cohort.rawValue) cohort: \(blind.1.detail)"
             )
         }
-        return StepDecision(
-            decision: .promote, time: time, check: nil,
-            reason: "baked \(DurationText.compact(seconds: bake.rounded())) with every check passing"
-        )
+        let actions = open.map { $0.0.onInconclusive ?? policy.analysis.onInconclusive ?? .halt }
+        guard let strictest = actions.indices.max(by: { actions[$0].strictness < actions[$1].strictness }) else {
+            return StepDecision(decision: .promote, time: time, check: nil, reason: "baked \(baked) with every check passing")
+        }
+        let (check, verdict) = open[strictest]
+        let action = actions[strictest]
+        switch action {
+        case .halt, .pause:
+            return StepDecision(
+                decision: .halt, time: time, check: check.name, onInconclusive: action,
+                reason: "the bake time (\(baked)) ended with check \(check.name) inconclusive: \(verdict.detail)"
+            )
+        case .continue:
+            let names = open.map(\.0.name).joined(separator: ", ")
+            return StepDecision(
+                decision: .promote, time: time, check: check.name, onInconclusive: .continue,
+                reason: "baked \(baked); check\(open.count == 1 ? "" : "s") \(names) still inconclusive, promoted as onInconclusive: continue says: \(verdict.detail)"
+            )
+        }
     }
 
     /// A cohort that fell silent for a whole interval after sending, or never sent within two.

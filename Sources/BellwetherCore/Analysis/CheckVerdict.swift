@@ -72,6 +72,12 @@ public struct CheckVerdict: Sendable, Hashable, Codable {
     /// Estimated between-agent coefficient of variation of the rate.
     public var agentVariation: Double?
     public var needed: EvidenceNeeded?
+    /// The check is a dry run (`dryRun: true`): judged like the others, acted on never.
+    public var dryRun: Bool?
+
+    /// The check's name as every view shows it: marked when it is a dry run, so nobody reads its
+    /// failure as the reason for a decision.
+    public var label: String { dryRun == true ? "\(check) (dry run)" : check }
 
     public init(time: Double, check: String, verdict: Verdict, canary: CohortSummary, baseline: CohortSummary, detail: String) {
         self.time = time

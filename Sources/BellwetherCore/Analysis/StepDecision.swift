@@ -15,11 +15,15 @@ public struct StepDecision: Sendable, Hashable, Codable {
     /// The check that decided, or nil when missing data or the clock decided.
     public var check: String?
     public var reason: String
+    /// Set when the decision comes from `check` still being inconclusive at the end of the bake:
+    /// the action its policy gives (a halt or pause halts, a continue promotes).
+    public var onInconclusive: InconclusiveAction?
 
-    public init(decision: Kind, time: Double, check: String?, reason: String) {
+    public init(decision: Kind, time: Double, check: String?, onInconclusive: InconclusiveAction? = nil, reason: String) {
         self.decision = decision
         self.time = time
         self.check = check
+        self.onInconclusive = onInconclusive
         self.reason = reason
     }
 
@@ -34,6 +38,7 @@ public struct StepDecision: Sendable, Hashable, Codable {
         try container.encode(time, forKey: .time)
         try container.encode(check, forKey: .check)
         try container.encode(reason, forKey: .reason)
+        try container.encodeIfPresent(onInconclusive, forKey: .onInconclusive)
     }
 }
 

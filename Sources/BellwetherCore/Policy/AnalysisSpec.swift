@@ -6,8 +6,12 @@ public struct AnalysisSpec: Sendable, Hashable, Codable {
     /// however many evaluations it takes (the engine's tests are anytime-valid).
     public var alpha: Double
     public var checks: [Check]
-    /// What happens when a cohort stops sending data, or the bake ends without enough data.
+    /// What happens when a cohort stops sending data, or the bake ends with a check that has no
+    /// data from one of the cohorts.
     public var onNoData: FailureAction
+    /// What a check that is still inconclusive when the bake ends does, unless it says otherwise;
+    /// nil is `.halt`. Optional so policies stored before the key existed still decode.
+    public var onInconclusive: InconclusiveAction?
     /// Fewest agents per cohort before any verdict other than `inconclusive`.
     public var minAgentsPerCohort: Int
     /// How far before a step the controller looks at each agent on the stable version, so every
@@ -28,12 +32,14 @@ public struct AnalysisSpec: Sendable, Hashable, Codable {
         checks: [Check],
         onNoData: FailureAction = .halt,
         minAgentsPerCohort: Int = 2,
-        historySeconds: Double? = nil
+        historySeconds: Double? = nil,
+        onInconclusive: InconclusiveAction? = nil
     ) {
         self.intervalSeconds = intervalSeconds
         self.alpha = alpha
         self.checks = checks
         self.onNoData = onNoData
+        self.onInconclusive = onInconclusive
         self.minAgentsPerCohort = minAgentsPerCohort
         self.historySeconds = historySeconds
     }
@@ -56,6 +62,13 @@ public struct Check: Sendable, Hashable, Codable {
     /// against smaller regressions and needs more data to pass. Nil is `defaultDesignFactor`;
     /// optional so policies stored before the key existed still decode.
     public var designFactor: Double?
+    /// What this check does when it is still inconclusive at the end of the bake; nil is the
+    /// analysis' `onInconclusive`.
+    public var onInconclusive: InconclusiveAction?
+    /// Evaluated and reported at every look, never acted on: a failing dry-run check neither
+    /// rolls back nor holds a promotion. The way to trust a new check before enforcing it.
+    /// Optional so policies stored before the key existed still decode.
+    public var dryRun: Bool?
 
     /// Twice the tolerated ratio: under a 10% tolerance a canary at 2.2× the baseline's failure
     /// ratio promotes in at most 10% of steps, and a healthy one passes within an hour's bake on
@@ -71,6 +84,9 @@ public struct Check: Sendable, Hashable, Codable {
     /// The design factor in effect.
     public var effectiveDesignFactor: Double { designFactor ?? Self.defaultDesignFactor }
 
+    /// Whether the check only reports.
+    public var isDryRun: Bool { dryRun ?? false }
+
     public init(
         name: String,
         kind: CheckKind,
@@ -78,7 +94,9 @@ public struct Check: Sendable, Hashable, Codable {
         tolerance: Tolerance = Tolerance(),
         onFail: FailureAction = .rollback,
         filter: [String: String] = [:],
-        designFactor: Double? = nil
+        designFactor: Double? = nil,
+        onInconclusive: InconclusiveAction? = nil,
+        dryRun: Bool? = nil
     ) {
         self.name = name
         self.kind = kind
@@ -87,6 +105,8 @@ public struct Check: Sendable, Hashable, Codable {
         self.onFail = onFail
         self.filter = filter
         self.designFactor = designFactor
+        self.onInconclusive = onInconclusive
+        self.dryRun = dryRun
     }
 }
 

@@ -97,6 +97,29 @@ public enum FailureAction: String, Sendable, Hashable, Codable, CaseIterable {
     case rollback
 }
 
+/// What a check still inconclusive at the end of its step's bake does: neither passed nor failed,
+/// so the data could not tell a healthy canary from a regression of the check's design size.
+public enum InconclusiveAction: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Freeze the rollout and alert (critical): not knowing is treated as a problem.
+    case halt
+    /// Freeze the rollout for an operator's decision, alerting as a warning: promote accepts the
+    /// step as it is, resume bakes it again on fresh data, rollback undoes it.
+    case pause
+    /// Promote as if the check had passed, recording that it had not. For checks whose signal is
+    /// often too thin to decide and whose failure alone is worth acting on; a check with no data
+    /// at all from a cohort is missing data (`onNoData`) and never continues.
+    case `continue`
+
+    /// How strict the action is: when several checks end inconclusive, the strictest acts.
+    var strictness: Int {
+        switch self {
+        case .halt: 2
+        case .pause: 1
+        case .continue: 0
+        }
+    }
+}
+
 public enum Direction: String, Sendable, Hashable, Codable, CaseIterable {
     case higher
     case lower

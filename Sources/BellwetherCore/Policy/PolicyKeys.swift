@@ -11,9 +11,10 @@ extension PolicyDecoder {
         "selector": ["labels"],
         "steps[]": ["cohort", "percent", "bake"],
         "convergence": ["timeout", "minFraction", "onFail"],
-        "analysis": ["interval", "alpha", "checks", "onNoData", "minAgentsPerCohort", "history"],
+        "analysis": ["interval", "alpha", "checks", "onNoData", "onInconclusive", "minAgentsPerCohort", "history"],
         "analysis.checks[]": [
             "name", "ratio", "spans", "histogram", "rate", "worseWhen", "tolerance", "onFail", "filter", "designFactor",
+            "onInconclusive", "dryRun",
         ],
         "analysis.checks[].ratio": ["numerator", "denominator"],
         "analysis.checks[].spans": ["name", "failedWhen"],

@@ -16,7 +16,8 @@ extension PolicyNodeReader {
             checks: checks,
             onNoData: value(spec, "onNoData", choice) ?? defaults.onNoData,
             minAgentsPerCohort: minAgents ?? defaults.minAgentsPerCohort,
-            historySeconds: value(spec, "history", duration)
+            historySeconds: value(spec, "history", duration),
+            onInconclusive: value(spec, "onInconclusive", choice)
         )
     }
 
@@ -37,6 +38,10 @@ extension PolicyNodeReader {
             }
             if let name, let check = check(fields, name: name) { checks.append(check) }
         }
+        if checks.count == items.count, checks.allSatisfy(\.isDryRun) {
+            report(node, path, "has only dry-run checks: at least one check must be enforced (without `dryRun: true`), or nothing guards the rollout")
+            return nil
+        }
         return checks.count == items.count ? checks : nil
     }
 
@@ -49,10 +54,13 @@ extension PolicyNodeReader {
         let designFactor = value(check, "designFactor", number)
         require(designFactor, check["designFactor"], check.path("designFactor"),
                 "greater than 1, such as 1.5: a pass then rules out a canary 1.5× beyond the tolerance (default 2)") { $0 > 1 && $0 <= 1_000 }
+        let onInconclusive: InconclusiveAction? = value(check, "onInconclusive", choice)
+        let dryRun = value(check, "dryRun", bool)
         guard let kind else { return nil }
         return Check(
             name: name, kind: kind, worseWhen: worseWhen ?? .higher, tolerance: tolerance,
-            onFail: onFail ?? .rollback, filter: filter, designFactor: designFactor
+            onFail: onFail ?? .rollback, filter: filter, designFactor: designFactor,
+            onInconclusive: onInconclusive, dryRun: dryRun
         )
     }
 

@@ -142,7 +142,7 @@ final class PolicyNodeReader {
     /// One of a fixed set of words, with a did-you-mean for near misses.
     func choice<Choice: RawRepresentable<String> & CaseIterable>(_ node: Node, _ path: FieldPath) -> Choice? {
         let words = Choice.allCases.map(\.rawValue)
-        let options = words.count == 2 ? words.joined(separator: " or ") : words.joined(separator: ", ")
+        let options = words.count <= 2 ? words.joined(separator: " or ") : words.dropLast().joined(separator: ", ") + " or " + words[words.count - 1]
         guard let text = text(node, path) else { return nil }
         guard let choice = Choice(rawValue: text) else {
             var message = "must be \(options), found '\(text)'"

@@ -5,8 +5,14 @@ public enum RolloutEvent: Sendable, Hashable, Codable {
     case stepBaked(step: Int)
     /// A check failed; its policy action decides between halting and rolling back.
     case checkFailed(check: String, action: FailureAction, evidence: String)
-    /// A cohort stopped sending data, or the bake ended without enough data (policy `onNoData`).
+    /// A cohort stopped sending data, or the bake ended with a check one cohort sent no data for
+    /// (policy `onNoData`).
     case noData(action: FailureAction, detail: String)
+    /// The bake ended with `check` neither passed nor failed; its `onInconclusive` decides.
+    /// `detail` is the whole reason, bake and evidence.
+    case checkInconclusive(check: String, action: InconclusiveAction, detail: String)
+    /// A dry-run check (`dryRun: true`) failed: recorded and notified once per step, acted on never.
+    case dryRunCheckFailed(check: String, evidence: String)
     /// The agents of step `step` all report the target version.
     case agentsConverged(step: Int)
     /// Too few agents of step `step` reported the target version within the deadline.
@@ -27,6 +33,8 @@ public enum RolloutEvent: Sendable, Hashable, Codable {
         case .stepBaked: "step-baked"
         case .checkFailed: "check-failed"
         case .noData: "no-data"
+        case .checkInconclusive: "check-inconclusive"
+        case .dryRunCheckFailed: "dry-run-check-failed"
         case .agentsConverged: "agents-converged"
         case .convergenceFailed: "convergence-failed"
         case .canaryLost: "canary-lost"
@@ -40,7 +48,7 @@ public enum RolloutEvent: Sendable, Hashable, Codable {
     public var step: Int? {
         switch self {
         case .stepBaked(let step), .agentsConverged(let step), .convergenceFailed(let step, _, _, _), .canaryLost(let step, _, _, _): step
-        case .start, .checkFailed, .noData, .rollbackConverged, .manual: nil
+        case .start, .checkFailed, .noData, .checkInconclusive, .dryRunCheckFailed, .rollbackConverged, .manual: nil
         }
     }
 }

@@ -91,6 +91,13 @@ private struct TransitionRequest {
             return try failure(action, "check \(check) failed: \(evidence)")
         case .noData(let action, let detail):
             return try failure(action, "no data: \(detail)")
+        case .checkInconclusive(let check, let action, let detail):
+            return try inconclusive(check, action, detail)
+        case .dryRunCheckFailed(let check, let evidence):
+            guard state.step != nil else {
+                throw refusal(.wrongState, "only a progressing or halted rollout has checks to judge")
+            }
+            return (state, "dry-run check \(check) failed: \(evidence); not acted on (dryRun: true), the step goes on as if the check were absent")
         case .rollbackConverged:
             guard state == .rollingBack else {
                 throw refusal(.wrongState, "only a rolling-back rollout finishes rolling back")
@@ -148,6 +155,26 @@ private struct TransitionRequest {
             throw refusal(.wrongState, "a pending rollout has no canary to judge; start it first")
         default:
             throw refusal(.wrongState, "the canary is already rolling back to the stable version")
+        }
+    }
+
+    /// A check the bake could not decide: a halt is a failure's halt; a pause halts too but says
+    /// what the operator's choices mean; a continue promotes, saying which check it did not know.
+    private func inconclusive(_ check: String, _ action: InconclusiveAction, _ cause: String) throws(IllegalTransition) -> Outcome {
+        switch (action, state) {
+        case (.halt, _):
+            return try failure(.halt, cause)
+        case (.pause, .progressing(let current)):
+            try requireCurrent(current)
+            return (.halted(step: current), "\(cause); paused at \(label(current)) for an operator: promote accepts the step as it is, resume bakes it again on fresh data, rollback undoes it")
+        case (.continue, .progressing(let current)):
+            try requireCurrent(current)
+            return advance(from: current, "\(label(current)) \(cause)")
+        case (.pause, .halted(let current)), (.continue, .halted(let current)):
+            try requireCurrent(current)
+            return (state, "\(cause); already halted at \(label(current)), stays halted")
+        default:
+            throw refusal(.wrongState, "only a progressing or halted rollout has a bake to end")
         }
     }
 

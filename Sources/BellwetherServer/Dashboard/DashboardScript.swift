@@ -124,7 +124,7 @@ enum DashboardScript {
   // The control loop's last halt or rollback as the audit log has it, when the evaluation that
   // decided is not among the recorded ones.
   function auditDecision() {
-    const row = document.querySelector("#audit-rows tr.event.check-failed, #audit-rows tr.event.no-data");
+    const row = document.querySelector("#audit-rows tr.event.check-failed, #audit-rows tr.event.no-data, #audit-rows tr.event.check-inconclusive");
     if (!row) return null;
     const reason = row.lastElementChild.textContent;
     return { decision: /rolling back|rollback/.test(reason) ? "rollback" : "halt", check: row.dataset.check || null, reason };
@@ -322,7 +322,7 @@ enum DashboardScript {
       const still = !needed ? "–" : needed.blocker ? needed.blocker
         : `${number(needed.canaryExposure)} more canary exposure${needed.seconds !== null && needed.seconds !== undefined ? ` (~${duration(needed.seconds)})` : ""}`;
       return el("tr", { class: `verdict ${check.verdict}`, "data-check": check.check },
-        el("td", {}, check.check), el("td", {}, badge(check.verdict)),
+        el("td", {}, check.dryRun ? `${check.check} (dry run)` : check.check), el("td", {}, badge(check.verdict)),
         el("td", {}, `${number(check.canary.value)} (n ${number(check.canary.n)}, ${check.canary.agents} agents)`),
         el("td", {}, `${number(check.baseline.value)} (n ${number(check.baseline.n)}, ${check.baseline.agents} agents)`),
         el("td", {}, `${number(check.ratio)} [${number(check.ratioLower)}, ${number(check.ratioUpper)}]`),

@@ -149,12 +149,13 @@ import Testing
         #expect(decision.time == 1_000 + 60)
     }
 
-    @Test func tooLittleDataAtTheEndOfTheBakeIsNoDataNotAPromotion() throws {
+    @Test func tooLittleDataAtTheEndOfTheBakeHaltsOnTheInconclusiveCheckNotAPromotion() throws {
         // 2 records a report: a 2× regression cannot be ruled out in five minutes.
         let decision = try #require(Self.decision(Self.run(seconds: 600, canaryRate: 0.01, perReport: 2)))
         #expect(decision.decision == .halt)
-        #expect(decision.check == nil)
-        #expect(decision.reason.contains("inconclusive"))
+        #expect(decision.check == "failures")
+        #expect(decision.onInconclusive == .halt, "the default")
+        #expect(decision.reason.contains("ended with check failures inconclusive"), "\(decision.reason)")
     }
 
     @Test func oneAgentPerCohortIsInconclusiveNeverAPass() {
