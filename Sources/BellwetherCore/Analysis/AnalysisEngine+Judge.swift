@@ -78,7 +78,7 @@ extension AnalysisEngine {
             canaryAsReported: folded.canaryAgents.values.reduce(EventCounts(), +),
             elapsed: time - start
         )
-        var result = verdict(check, time, outcome.verdict, canarySummary, baselineSummary, describe(check, outcome, canarySummary, baselineSummary, threshold: folded.threshold))
+        var result = verdict(check, time, outcome.verdict, canarySummary, baselineSummary, describe(check, outcome, canarySummary, baselineSummary, threshold: folded.threshold, time: time))
         result.ratio = outcome.ratio.finite
         result.ratioLower = outcome.lower.finite
         result.ratioUpper = outcome.upper.finite
@@ -109,7 +109,13 @@ extension AnalysisEngine {
     }
 
     /// The verdict's one sentence of evidence.
-    private func describe(_ check: Check, _ outcome: RateComparison.Outcome, _ canary: CohortSummary, _ baseline: CohortSummary, threshold: HistogramThreshold?) -> String {
+    /// An inconclusive verdict says what a pass still needs and, against the bake's time left,
+    /// whether it can come in time: so an operator learns at the first looks, not at the bake's
+    /// end, that the step is heading for its `onInconclusive`.
+    private func describe(
+        _ check: Check, _ outcome: RateComparison.Outcome, _ canary: CohortSummary, _ baseline: CohortSummary,
+        threshold: HistogramThreshold?, time: Double
+    ) -> String {
         let values = "canary \(format(canary.value, check.kind)) vs baseline \(format(baseline.value, check.kind))"
         switch outcome.verdict {
         case .fail:
@@ -125,7 +131,18 @@ extension AnalysisEngine {
                 if let blocker = needed.blocker {
                     text += "; \(blocker)"
                 } else if let seconds = needed.seconds {
-                    text += "; about \(DurationText.compact(seconds: seconds.rounded())) more at the current pace"
+                    text += "; a pass needs about \(DurationText.compact(seconds: seconds.rounded())) more at the current pace"
+                    if let bake = step.bakeSeconds {
+                        let left = max(0, bake - (time - start))
+                        let shown = DurationText.compact(seconds: left.rounded())
+                        if seconds <= left {
+                            text += "; the bake has \(shown) left"
+                        } else {
+                            let action = check.onInconclusive ?? policy.analysis.onInconclusive ?? .halt
+                            let then = check.isDryRun ? "a dry run, so nothing follows" : "onInconclusive: \(action.rawValue)"
+                            text += ", but the bake has \(shown) left: unless the data changes, it ends inconclusive (\(then))"
+                        }
+                    }
                 }
             }
             return text

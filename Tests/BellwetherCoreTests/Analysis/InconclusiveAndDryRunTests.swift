@@ -77,6 +77,19 @@ import Testing
         #expect(decision.reason.contains("no data for check latency from the canary cohort"), "\(decision.reason)")
     }
 
+    /// Said at the first looks, not at the bake's end: whether a pass can come in the time left.
+    @Test func anInconclusiveVerdictSaysWhetherThePassCanComeBeforeTheBakeEnds() throws {
+        let policy = Self.policy([Self.with(Self.failures, onInconclusive: .continue)])
+        let thin = try #require(Streams.verdicts(Streams.run(policy: policy, seconds: 30, canaryRate: 0.01, perReport: 2)).first)
+        #expect(thin.verdict == .inconclusive)
+        #expect(thin.detail.contains("a pass needs about"), "\(thin.detail)")
+        #expect(thin.detail.contains("but the bake has 4m30s left: unless the data changes, it ends inconclusive (onInconclusive: continue)"), "\(thin.detail)")
+
+        let ample = try #require(Streams.verdicts(Streams.run(policy: policy, seconds: 30, canaryRate: 0.01, perReport: 100)).first)
+        #expect(ample.verdict == .inconclusive)
+        #expect(ample.detail.hasSuffix("; the bake has 4m30s left"), "\(ample.detail)")
+    }
+
     @Test func aFailingDryRunCheckIsReportedButNeverActedOn() throws {
         var guarded = Self.failures
         guarded.name = "failures-enforced"
