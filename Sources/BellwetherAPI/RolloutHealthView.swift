@@ -28,10 +28,13 @@ public struct RolloutHealthView: Sendable, Hashable, Codable {
     public var cohorts: [Cohort]
     /// The latest verdict of each check, from the control loop; empty until it has analysed the step.
     public var checks: [CheckVerdict]
+    /// The fleet freeze, while one holds this active rollout's next promotion; absent otherwise.
+    public var freeze: FreezeView?
 
-    public init(rollout: RolloutView, cohorts: [Cohort], checks: [CheckVerdict]) {
+    public init(rollout: RolloutView, cohorts: [Cohort], checks: [CheckVerdict], freeze: FreezeView? = nil) {
         self.rollout = rollout
         self.cohorts = cohorts
         self.checks = checks
+        self.freeze = freeze
     }
 }

@@ -17,6 +17,7 @@ public struct BellwetherCommand: AsyncParsableCommand {
             SimCommand.self,
             RolloutCommand.self,
             AgentsCommand.self,
+            FreezeCommand.self,
             PolicyCommand.self,
             AnalyzeCommand.self,
             BackupCommand.self,

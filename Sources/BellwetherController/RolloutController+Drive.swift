@@ -12,7 +12,7 @@ extension RolloutController {
             let plan = CohortPlan(rollout: rollout, fleet: fleet, now: now, silentAfter: configuration.silentAfter)
             let event: RolloutEvent?
             do {
-                event = try await nextEvent(plan, now: now)
+                event = try holdingPromotions(await nextEvent(plan, now: now), of: rollout)
             } catch {
                 logger.error("cannot judge rollout \(rollout.id); retrying at the next pass", metadata: ["rollout": "\(rollout.id)", "error": "\(error)"])
                 break
@@ -80,6 +80,19 @@ extension RolloutController {
         return try await analysisEvent(plan, step: step, start: analysisStart.timeIntervalSince1970, now: now)
     }
 
+    /// A promotion while the fleet is frozen becomes `promotionHeld`, recorded once per step and
+    /// freeze (nil after that): the step stays where it is, still judged, so a rollback or halt can
+    /// still come, and promotes at its next look once the freeze is lifted. An operator's own
+    /// promote is not held; it is a deliberate act, audited as such.
+    private func holdingPromotions(_ event: RolloutEvent?, of rollout: Rollout) throws -> RolloutEvent? {
+        guard let event, event.promotes, case .progressing(let step) = rollout.state, let freeze = try store.freeze() else { return event }
+        let told = try store.events(rolloutID: rollout.id).contains { audit in
+            guard audit.at >= freeze.since, case .promotionHeld(let held, _)? = audit.event else { return false }
+            return held == step
+        }
+        return told ? nil : .promotionHeld(step: step, freeze: freeze.summary)
+    }
+
     /// Applies `event` through the state machine and records it, compare-and-set. Returns the
     /// rollout as it now is, or `nil` when nothing was recorded.
     ///
@@ -119,12 +132,20 @@ extension RolloutController {
 }
 
 private extension RolloutEvent {
+    /// The control loop's own moves onto more agents (or to completion), which a freeze holds.
+    var promotes: Bool {
+        switch self {
+        case .stepBaked, .checkInconclusive(_, .continue, _): true
+        default: false
+        }
+    }
+
     /// Convergence is recorded even when it leaves the state as it is: the step's analysis and
     /// bake count from it (`StepWindow.convergedAt`). A dry-run check's failure changes nothing
     /// but is what the audit log and the notifications exist to tell.
     var isRecordedUnchanged: Bool {
         switch self {
-        case .agentsConverged, .dryRunCheckFailed: true
+        case .agentsConverged, .dryRunCheckFailed, .promotionHeld: true
         default: false
         }
     }

@@ -24,6 +24,9 @@ enum StoreMigrations {
         migrator.registerMigration("v6: notification outbox") { db in
             try db.execute(sql: notificationOutbox)
         }
+        migrator.registerMigration("v7: fleet freeze") { db in
+            try db.execute(sql: fleetFreeze)
+        }
         return migrator
     }
 
@@ -190,5 +193,15 @@ enum StoreMigrations {
             UNIQUE (eventID, target)
         ) STRICT;
         CREATE INDEX notification_on_status_nextAttemptAt ON notification(status, nextAttemptAt);
+        """
+
+    /// At most one row: present while the fleet is frozen.
+    private static let fleetFreeze = """
+        CREATE TABLE fleetFreeze (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            reason TEXT NOT NULL CHECK (reason <> ''),
+            actor TEXT NOT NULL,
+            since REAL NOT NULL
+        ) STRICT;
         """
 }

@@ -31,6 +31,7 @@ private let allEvents: [RolloutEvent] =
             .convergenceFailed(step: step, converged: 7, assigned: 10, action: .rollback),
             .canaryLost(step: step, reporting: 5, assigned: 10, action: .halt),
             .canaryLost(step: step, reporting: 5, assigned: 10, action: .rollback),
+            .promotionHeld(step: step, freeze: "frozen by alice since 2027-01-15T08:00:00Z: quarter-end close"),
         ] as [RolloutEvent]
     }
     + FailureAction.allCases.flatMap { action in
@@ -73,6 +74,7 @@ private let table: [String: [Rule]] = [
     "check-inconclusive/pause":    [refused,            .to(.haltedAtK),               .to(.sameState),           refused],
     "check-inconclusive/continue": [refused,            .to(.nextStep),                .to(.sameState),           refused],
     "dry-run-check-failed":        [refused,            .to(.sameState),               .to(.sameState),           refused],
+    "promotion-held":              [refused,            .to(.sameState),               refused,                   refused],
     "rollback-converged":          [refused,            refused,                       refused,                   .to(.rolledBack)],
     "pause":                       [refused,            .to(.haltedAtK),               refused,                   refused],
     "resume":                      [refused,            refused,                       .to(.progressingAtK),      refused],
@@ -269,6 +271,12 @@ private func illegal(_ event: RolloutEvent, at state: RolloutState) -> IllegalTr
         )
         #expect(continued.to == .progressing(step: 1))
         #expect(continued.reason == "step 1 (1%, cohort canary) baked 15m; check records-throughput still inconclusive; promoting to step 2 (10%, cohort early)")
+    }
+
+    @Test func aFrozenFleetHoldsThePromotionAndSaysWhy() throws {
+        let transition = try machine.apply(.promotionHeld(step: 1, freeze: "frozen by alice since 2027-01-15T08:00:00Z: quarter-end close"), to: .progressing(step: 1))
+        #expect(transition.to == .progressing(step: 1))
+        #expect(transition.reason == "step 2 (10%, cohort early) is ready to promote, but the fleet is frozen by alice since 2027-01-15T08:00:00Z: quarter-end close; it stays at step 2 (10%, cohort early), still judged, until the freeze is lifted")
     }
 
     @Test func aDryRunChecksFailureIsRecordedAndChangesNothing() throws {

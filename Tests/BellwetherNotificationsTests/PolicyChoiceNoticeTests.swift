@@ -22,6 +22,9 @@ import Testing
         #expect(NotificationTrigger.notifies(Self.event(
             .checkInconclusive(check: "throughput", action: .continue, detail: "baked"), from: .progressing(step: 0), to: .progressing(step: 1)
         )))
+        #expect(NotificationTrigger.notifies(Self.event(
+            .promotionHeld(step: 0, freeze: "frozen by alice since 2027-01-15T08:00:00Z: close"), from: .progressing(step: 0), to: .progressing(step: 0)
+        )))
         #expect(!NotificationTrigger.notifies(Self.event(.stepBaked(step: 0), from: .progressing(step: 0), to: .progressing(step: 1))),
                 "an ordinary promotion stays quiet")
     }

@@ -47,6 +47,9 @@ extension RolloutHealthView {
             "state     \(rollout.state.description): \(rollout.reason)",
             "updated   \(Printer.time(rollout.updatedAt))",
         ]
+        if let freeze, freeze.frozen {
+            lines.append("freeze    promotions held: frozen by \(freeze.actor ?? "?")\(freeze.since.map { " since \(Printer.time($0))" } ?? ""): \(freeze.reason ?? "")")
+        }
         lines += rollout.stepLines.enumerated().map { ($0 == 0 ? "steps     " : "          ") + $1 }
         if cohorts.isEmpty {
             lines.append("cohorts   none: the rollout is not at a step")

@@ -11,6 +11,9 @@ public enum RolloutEvent: Sendable, Hashable, Codable {
     /// The bake ended with `check` neither passed nor failed; its `onInconclusive` decides.
     /// `detail` is the whole reason, bake and evidence.
     case checkInconclusive(check: String, action: InconclusiveAction, detail: String)
+    /// A promotion was due but a fleet freeze holds it (`FleetFreeze.summary` as `freeze`); recorded
+    /// once per step and freeze, the state unchanged, so the audit log says why nothing moved.
+    case promotionHeld(step: Int, freeze: String)
     /// A dry-run check (`dryRun: true`) failed: recorded and notified once per step, acted on never.
     case dryRunCheckFailed(check: String, evidence: String)
     /// The agents of step `step` all report the target version.
@@ -35,6 +38,7 @@ public enum RolloutEvent: Sendable, Hashable, Codable {
         case .noData: "no-data"
         case .checkInconclusive: "check-inconclusive"
         case .dryRunCheckFailed: "dry-run-check-failed"
+        case .promotionHeld: "promotion-held"
         case .agentsConverged: "agents-converged"
         case .convergenceFailed: "convergence-failed"
         case .canaryLost: "canary-lost"
@@ -47,7 +51,8 @@ public enum RolloutEvent: Sendable, Hashable, Codable {
     /// it lets the state machine refuse an event that arrives after its step has changed.
     public var step: Int? {
         switch self {
-        case .stepBaked(let step), .agentsConverged(let step), .convergenceFailed(let step, _, _, _), .canaryLost(let step, _, _, _): step
+        case .stepBaked(let step), .agentsConverged(let step), .convergenceFailed(let step, _, _, _), .canaryLost(let step, _, _, _),
+             .promotionHeld(let step, _): step
         case .start, .checkFailed, .noData, .checkInconclusive, .dryRunCheckFailed, .rollbackConverged, .manual: nil
         }
     }

@@ -93,6 +93,12 @@ private struct TransitionRequest {
             return try failure(action, "no data: \(detail)")
         case .checkInconclusive(let check, let action, let detail):
             return try inconclusive(check, action, detail)
+        case .promotionHeld(_, let freeze):
+            guard case .progressing(let current) = state else {
+                throw refusal(.wrongState, "only a progressing rollout has a promotion to hold")
+            }
+            try requireCurrent(current)
+            return (state, "\(label(current)) is ready to promote, but the fleet is \(freeze); it stays at \(label(current)), still judged, until the freeze is lifted")
         case .dryRunCheckFailed(let check, let evidence):
             guard state.step != nil else {
                 throw refusal(.wrongState, "only a progressing or halted rollout has checks to judge")

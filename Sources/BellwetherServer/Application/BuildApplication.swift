@@ -17,6 +17,7 @@ public func buildRouter(configuration: ServerConfiguration, components: ServerCo
     router.addRoutes(DeployRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(RolloutRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(FleetRoutes.routes(configuration: configuration, components: components))
+    router.addRoutes(FreezeRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(ClockRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(DashboardRoutes.routes(configuration: configuration, components: components))
     router.addRoutes(MetricsRoutes.routes(configuration: configuration, components: components))

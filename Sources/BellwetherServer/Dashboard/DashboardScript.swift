@@ -137,6 +137,8 @@ enum DashboardScript {
       el("p", {}, badge(rollout.state.description, rollout.state.phase), " ", el("span", { id: "state-reason" }, rollout.reason)),
       el("p", { class: "muted" }, `policy ${rollout.policy} · ${rollout.stableVersion || "?"} → ${rollout.targetVersion}`,
         rollout.dryRun ? " · dry run" : "", ` · updated ${rollout.updatedAt}`),
+      health.freeze && health.freeze.frozen ? el("p", { id: "freeze", class: "decision halt" },
+        `Promotions frozen by ${health.freeze.actor} since ${health.freeze.since}: ${health.freeze.reason}`) : null,
       decision ? el("p", { id: "decision", class: `decision ${decision.decision}` },
         `Decision: ${decision.decision}`, decision.check ? ` (${decision.check})` : "", ` — ${decision.reason}`) : null);
   }

@@ -112,7 +112,8 @@ struct RolloutCommands: Sendable {
             ]
         }
         let checks = await components.health.checks(for: rollout)
-        return RolloutHealthView(rollout: RolloutView(rollout), cohorts: cohorts, checks: checks)
+        let freeze = rollout.state.isActive ? try components.store.freeze().map { FreezeView($0) } : nil
+        return RolloutHealthView(rollout: RolloutView(rollout), cohorts: cohorts, checks: checks, freeze: freeze)
     }
 
     /// Live event streams and the control loop react now rather than at their next tick.

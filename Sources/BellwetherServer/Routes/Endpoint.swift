@@ -13,6 +13,7 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
     case pauseRollout, resumeRollout, promoteRollout, abortRollout, rollbackRollout
     case rolloutEvents, rolloutHealth, rolloutEvaluations, rolloutDeployments, rolloutExemplars
     case listAgents
+    case getFreeze, setFreeze
     case advanceClock
     case metrics
     case dashboard, dashboardScript, dashboardStyle, dashboardSignInForm, dashboardSignIn, dashboardSignOut, createSignInLink
@@ -23,6 +24,8 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
              .dashboard, .dashboardScript, .dashboardStyle, .dashboardSignInForm: .get
         case .heartbeat, .observations, .otlpMetrics, .otlpTraces, .opamp, .startRollout, .pauseRollout, .resumeRollout, .promoteRollout, .abortRollout, .rollbackRollout, .advanceClock,
              .dashboardSignIn, .dashboardSignOut, .createSignInLink: .post
+        case .getFreeze: .get
+        case .setFreeze: .post
         }
     }
 
@@ -46,6 +49,7 @@ public enum Endpoint: String, Sendable, Hashable, CaseIterable {
         case .rolloutDeployments: "/api/v1/rollouts/{id}/deployments"
         case .rolloutExemplars: "/api/v1/rollouts/{id}/exemplars"
         case .listAgents: "/api/v1/agents"
+        case .getFreeze, .setFreeze: "/api/v1/freeze"
         case .advanceClock: "/api/v1/clock/advance"
         case .dashboard: "/"
         case .dashboardScript: "/dashboard/app.js"

@@ -4,11 +4,11 @@ import BellwetherTestSupport
 import Foundation
 import Testing
 
-/// A policy's choices not to act, against the real `bellwether serve` and 200 simulated agents on
-/// a manual clock: a dry-run check that fails is recorded and shown but rolls nothing back, and a
-/// check still inconclusive when its bake ends pauses the rollout for an operator or lets it
-/// continue, as `onInconclusive` says.
-@Suite struct PolicyChoicesEndToEndTests {
+/// The controls operators hold a rollout with, against the real `bellwether serve` and 200
+/// simulated agents on a manual clock: a dry-run check that fails is recorded and shown but rolls
+/// nothing back; a check still inconclusive when its bake ends pauses the rollout for an operator
+/// or lets it continue, as `onInconclusive` says; a fleet freeze holds a promotion until lifted.
+@Suite struct OperatorControlsEndToEndTests {
     static let adminToken = "choices-admin-7d2e9c4b1f6a3805"
     static let agentToken = "choices-agent-3a8f1e6c9b2d4750"
     static let epoch = 1_800_000_000.0
@@ -115,6 +115,34 @@ import Testing
         #expect(continued.map(\.to.step) == [2], "promoted from the judged step to everyone: \(events.map(\.kind))")
         #expect(continued.allSatisfy { $0.reason.contains("promoted as onInconclusive: continue says") })
         #expect(!events.contains { $0.to.phase == .halted })
+    }
+
+    @Test func aFreezeHoldsAPromotionUntilItIsLifted() async throws {
+        let server = try await startServer()
+        defer { server.stop() }
+        var fleet = try await checkedInFleet(on: server, failureRates: ["2.0.0": 0.01])
+        let frozen = try cli(server, "freeze", "on", "--reason", "quarter-end close")
+        #expect(frozen.status == 0, "\(frozen.stderr)")
+        #expect(frozen.stdout.contains("frozen by admin"), "\(frozen.stdout)")
+
+        let id = try startRollout(on: server, policy: try lintedPolicy(Self.policy(Self.lenient)), version: "2.0.0")
+        try await tick(&fleet, on: server, rollout: id) { _ in
+            try await auditLog(on: server, rollout: id).contains { $0.kind == "promotion-held" }
+        }
+        for _ in 0..<6 { try await fleet.tick(on: server) }
+        let held = try await auditLog(on: server, rollout: id)
+        #expect(held.filter { $0.kind == "promotion-held" }.count == 1, "recorded once, not at every look: \(held.map(\.kind))")
+        #expect(held.last { $0.kind == "promotion-held" }?.reason.contains("quarter-end close") == true)
+        #expect(!held.contains { $0.kind == "step-baked" })
+        let status = try cli(server, "rollout", "status", id)
+        #expect(status.stdout.contains("state     progressing(step 1)"), "\(status.stdout)")
+        #expect(status.stdout.contains("freeze    promotions held: frozen by admin"), "\(status.stdout)")
+
+        let lifted = try cli(server, "freeze", "off")
+        #expect(lifted.stdout.contains("not frozen"), "\(lifted.stdout)")
+        try await tick(&fleet, on: server, rollout: id) { $0.rollouts[id] == "completed" }
+        let events = try await auditLog(on: server, rollout: id)
+        #expect(events.filter { $0.kind == "step-baked" }.count == 1, "promoted once the freeze was lifted: \(events.map(\.kind))")
     }
 
     // MARK: - Helpers
