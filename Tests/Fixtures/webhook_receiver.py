@@ -10,8 +10,14 @@ import argparse
 import hashlib
 import hmac
 import json
+import signal
 import sys
 from http.server import BaseHTTPRequestHandler, HTTPServer
+
+# The test process blocks SIGTERM in its threads, and a child inherits the signal mask through
+# exec: unblocked here, or WebhookReceiver.stop's terminate() is never delivered and the receiver
+# outlives the test run.
+signal.pthread_sigmask(signal.SIG_UNBLOCK, [signal.SIGTERM, signal.SIGINT])
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--secret", default="")

@@ -1,5 +1,6 @@
 import BellwetherTestSupport
 import Foundation
+import Testing
 
 /// `Tests/Fixtures/webhook_receiver.py` as a child process: a real HTTP listener that checks each
 /// request's signature with Python's own hmac module and reports it as a JSON line.
@@ -45,19 +46,22 @@ final class WebhookReceiver: @unchecked Sendable {
         "http://127.0.0.1:\(port)\(path)"
     }
 
-    /// The first `count` requests the receiver saw, then stops it. The receiver reports a request
-    /// before answering it, so whatever was delivered before this call is already written. Reads
-    /// a known number of lines rather than up to the end: a child started concurrently by another
-    /// test may hold a copy of the pipe, so its end is no signal.
+    /// The first `count` requests the receiver saw, then stops it and waits for it to exit. The
+    /// receiver reports a request before answering it, so whatever was delivered before this call
+    /// is already written. Reads a known number of lines rather than up to the end: a child started
+    /// concurrently by another test may hold a copy of the pipe, so its end is no signal.
     func stop(expecting count: Int) async throws -> [Request] {
-        // A safety net, not synchronisation: a receiver still waiting after 60 s is stopped, so
-        // a missing request fails the test instead of hanging it.
+        // A safety net, not synchronisation: a receiver still running after 60 s is killed, so a
+        // missing request or an ignored SIGTERM fails the test instead of hanging it.
         DispatchQueue.global().asyncAfter(deadline: .now() + 60) { [process] in
-            if process.isRunning { process.terminate() }
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         }
         var lines: [String] = []
         while lines.count < count, let line = reader.next() { lines.append(line) }
         process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGTERM,
+                "the receiver must exit on SIGTERM, or it outlives the tests (status \(process.terminationStatus))")
         return try lines.map { line in
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] ?? [:]
             return Request(
