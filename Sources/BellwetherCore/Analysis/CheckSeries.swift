@@ -174,16 +174,24 @@ struct PooledHistograms: Sendable {
 /// compared with the share the quantile allows. Between bucket bounds, a bucket counts in
 /// proportion to the part of it beyond the value.
 struct HistogramThreshold: Sendable, Hashable {
-    var bounds: [Double]
-    var value: Double
-    var above: Bool
+    let bounds: [Double]
+    let value: Double
+    let above: Bool
+    /// Whether `bounds` is a stretch of `ExponentialBucketGrid`, found once: the threshold is
+    /// applied to every agent's histogram at every fold.
+    let onGrid: Bool
+
+    init(bounds: [Double], value: Double, above: Bool) {
+        self.bounds = bounds
+        self.value = value
+        self.above = above
+        onGrid = ExponentialBucketGrid.stretch(of: bounds) != nil
+    }
 
     /// Observations beyond the threshold over observations, for a histogram with these bounds.
     func counts(in histogram: HistogramCounts) -> EventCounts? {
         // Stretches of the exponential grid differ by agent, and share every bound they have.
-        guard histogram.bounds == bounds
-            || (ExponentialBucketGrid.stretch(of: histogram.bounds) != nil && ExponentialBucketGrid.stretch(of: bounds) != nil)
-        else { return nil }
+        guard histogram.bounds == bounds || (onGrid && ExponentialBucketGrid.stretch(of: histogram.bounds) != nil) else { return nil }
         let total = histogram.counts.reduce(0, +)
         let beyondAbove = min(total, histogram.countAbove(value))
         return EventCounts(events: above ? beyondAbove : total - beyondAbove, exposure: total)

@@ -116,6 +116,19 @@ public struct MetricAccumulator: Sendable {
         var histograms: Set<String> = []
     }
 
+    /// The points of `metric` with at most `limits.histogramBuckets` buckets; the others are
+    /// rejected with the reason (a held series keeps its buckets for as long as its agent reports).
+    private func withinBucketLimit<Point>(
+        _ points: [Point], metric: String, summary: inout IngestSummary, buckets: (Point) -> Int
+    ) -> [Point] {
+        let limit = limits.histogramBuckets
+        let kept = points.filter { buckets($0) <= limit }
+        if kept.count < points.count {
+            summary.reject("\(metric): a histogram point has more than \(limit) buckets", count: points.count - kept.count)
+        }
+        return kept
+    }
+
     private mutating func ingest(_ metric: OTLPMetric, agent: String, touch: inout AgentTouch, summary: inout IngestSummary) {
         guard metric.name.utf8.count <= limits.nameBytes else {
             summary.reject("a metric name is longer than \(limits.nameBytes) bytes", count: metric.pointCount)
@@ -138,10 +151,8 @@ public struct MetricAccumulator: Sendable {
                 summary.reject("\(metric.name): aggregation temporality unspecified", count: histogram.dataPoints.count)
                 return
             }
-            let limit = limits.histogramBuckets
-            let points = histogram.dataPoints.filter { $0.bucketCounts.count <= limit && $0.explicitBounds.count < limit }
-            if points.count < histogram.dataPoints.count {
-                summary.reject("\(metric.name): a histogram point has more than \(limit) buckets", count: histogram.dataPoints.count - points.count)
+            let points = withinBucketLimit(histogram.dataPoints, metric: metric.name, summary: &summary) {
+                max($0.bucketCounts.count, $0.explicitBounds.count + 1)
             }
             histograms.add(
                 points, metric: metric.name, agent: agent, cumulative: cumulative,
@@ -155,10 +166,8 @@ public struct MetricAccumulator: Sendable {
                 return
             }
             let limit = limits.histogramBuckets
-            let points = histogram.dataPoints.filter { $0.positive.bucketCounts.count < limit }
-            if points.count < histogram.dataPoints.count {
-                summary.reject("\(metric.name): a histogram point has more than \(limit) buckets", count: histogram.dataPoints.count - points.count)
-            }
+            // Its positive buckets and the one below them, before it is put on the grid.
+            let points = withinBucketLimit(histogram.dataPoints, metric: metric.name, summary: &summary) { $0.positive.bucketCounts.count + 1 }
             histograms.add(
                 points, metric: metric.name, agent: agent, cumulative: cumulative,
                 filters: checks.metricFilters[metric.name] ?? [], seriesLimit: seriesLeft(agent: agent),
